@@ -1,0 +1,131 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+class QFile;
+
+/*!
+    \brief Place in a run log up to which its lines were handed out.
+
+    offset is the byte just past the last complete line returned. device and
+    inode identify the file that offset belongs to, so a restarted reader can
+    tell whether the file was replaced in the meantime; 0 means unknown.
+*/
+struct LogPosition
+{
+    qint64 offset = 0;
+    quint64 device = 0;
+    quint64 inode = 0;
+
+    /*! Returns {"offset", "device", "inode"}; device and inode are written as strings
+        because JSON numbers lose precision above 2^53. */
+    QJsonObject toJson() const;
+    static LogPosition fromJson(const QJsonObject &object);
+
+    bool operator==(const LogPosition &other) const
+    {
+        return offset == other.offset && device == other.device && inode == other.inode;
+    }
+};
+
+/*!
+    \brief Reads a growing log file incrementally, one complete line at a time.
+
+    Each readNewLines() call seeks to where the previous call stopped and reads
+    only the bytes added since, so its cost grows with the new bytes and not
+    with the file size. Lines are decoded as UTF-8 only once they are complete
+    (invalid bytes become U+FFFD), and terminal escape sequences and a trailing
+    carriage return are removed.
+
+    A missing file gives no lines and one log message. A truncated file is read
+    again from offset 0. When the file is rotated or re-created, the follower
+    reads the rest of the old file it still has open, then the new file from
+    offset 0. A line longer than maxLineBytes is cut to that length
+    and ends with a marker that says how many bytes were dropped; the dropped
+    bytes are never held in memory.
+
+    Not thread-safe. Linux only: it identifies files by st_dev and st_ino.
+*/
+class LogFollower
+{
+public:
+    static constexpr qint64 maxLineBytes = 64 * 1024;
+
+    explicit LogFollower(const QString &path);
+    ~LogFollower();
+
+    LogFollower(const LogFollower &) = delete;
+    LogFollower &operator=(const LogFollower &) = delete;
+
+    QString path() const { return m_path; }
+
+    /*!
+        Sets where the next read starts. Call it before the first read. The
+        file is read from offset 0 instead when the file at path() has another
+        device or inode than position (it was replaced), or when it is shorter
+        than position.offset (it was truncated).
+    */
+    void restore(const LogPosition &position);
+
+    /*! Returns the position just past the last complete line returned. */
+    LogPosition position() const;
+
+    /*!
+        Reads the bytes added since the last call and returns the complete lines
+        among them. An unfinished last line is kept and returned by a later call
+        once its newline arrives, or by flushPartialLine().
+    */
+    QStringList readNewLines();
+
+    /*!
+        Returns the kept unfinished last line, if any, as a final line and
+        advances position() past it. Call it once the writing process is gone.
+    */
+    QStringList flushPartialLine();
+
+    /*! Returns whether a file exists at path() now. */
+    bool exists() const;
+
+    /*! Returns why the last read failed, naming the path; empty after a good
+        read and while the file is simply missing. */
+    QString errorString() const { return m_errorString; }
+
+    /*! Returns the bytes read from files since construction, counting a file
+        again when it is re-read after truncation or replacement. */
+    qint64 totalBytesRead() const { return m_totalBytesRead; }
+
+    /*! Returns line with ANSI/VT escape sequences (CSI, OSC, two-byte ESC
+        sequences) removed. */
+    static QString stripEscapeSequences(const QString &line);
+
+private:
+    bool openCurrentFile(quint64 device, quint64 inode);
+    void closeFile();
+    void readAvailable(QStringList *lines);
+    void appendBytes(const char *data, qint64 size, QStringList *lines);
+    void completeLine(QStringList *lines);
+    void setError(const QString &message);
+
+    QString m_path;
+    std::unique_ptr<QFile> m_file;
+    quint64 m_device = 0;
+    quint64 m_inode = 0;
+
+    // Position restored from a saved state, used by the first open only.
+    LogPosition m_restored;
+    bool m_hasRestored = false;
+
+    qint64 m_lineOffset = 0; // just past the last complete line returned
+    qint64 m_readOffset = 0; // just past the last byte read (includes m_partial)
+    QByteArray m_partial; // unfinished line, at most maxLineBytes
+    qint64 m_droppedBytes = 0; // bytes of the unfinished line beyond maxLineBytes
+
+    qint64 m_totalBytesRead = 0;
+    QString m_errorString;
+    bool m_missingLogged = false;
+};

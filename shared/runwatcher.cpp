@@ -1,0 +1,531 @@
+#include "shared/runwatcher.h"
+
+#include "shared/buildname.h"
+#include "shared/cypresslogparser.h"
+#include "shared/logfollower.h"
+#include "shared/logging.h"
+#include "shared/reportreader.h"
+#include "shared/runmetadata.h"
+#include "shared/statusmessage.h"
+#include "shared/vminventory.h"
+#include "shared/webhookposter.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QFileSystemWatcher>
+#include <QHostInfo>
+#include <QJsonArray>
+#include <QSet>
+
+#include <cstdio>
+
+namespace {
+
+constexpr std::chrono::seconds s_heartbeat{30};
+constexpr std::chrono::milliseconds s_coalesceDelay{250};
+
+QDateTime now()
+{
+    return QDateTime::currentDateTimeUtc();
+}
+
+std::optional<int> readExitStatus(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    bool ok = false;
+    const int status = QString::fromLatin1(file.read(32)).trimmed().toInt(&ok);
+    return ok ? std::optional<int>(status) : std::nullopt;
+}
+
+} // namespace
+
+RunWatcher::RunWatcher(const WatcherConfig &config, QObject *parent)
+    : QObject(parent), m_config(config), m_store(config.stateRoot, config.buildName),
+      m_follower(std::make_unique<LogFollower>(config.runLog)),
+      m_parser(std::make_unique<CypressLogParser>()),
+      m_reports(std::make_unique<ReportReader>(config.reportDir))
+{
+    m_pollTimer.setInterval(m_config.pollInterval);
+    connect(&m_pollTimer, &QTimer::timeout, this, &RunWatcher::evaluate);
+
+    m_heartbeatTimer.setInterval(s_heartbeat);
+    connect(&m_heartbeatTimer, &QTimer::timeout, this, &RunWatcher::saveState);
+
+    m_coalesceTimer.setSingleShot(true);
+    m_coalesceTimer.setInterval(s_coalesceDelay);
+    connect(&m_coalesceTimer, &QTimer::timeout, this, &RunWatcher::evaluate);
+}
+
+RunWatcher::~RunWatcher() = default;
+
+std::optional<int> RunWatcher::start()
+{
+    if (const std::optional<QString> error = m_store.ensureFolder()) {
+        qCCritical(lcWatcher).noquote() << *error;
+        return BadConfiguration;
+    }
+    if (const std::optional<QString> error = m_store.lock()) {
+        qCCritical(lcWatcher).noquote() << *error;
+        return AlreadyWatched;
+    }
+
+    QString loadError;
+    std::optional<WatcherState> saved = m_store.load(&loadError);
+    if (!saved && !loadError.isEmpty()) {
+        // Never overwrite a record that cannot be read, because it may record a post.
+        qCCritical(lcWatcher).noquote() << loadError;
+        return BadConfiguration;
+    }
+
+    if (saved) {
+        m_state = *saved;
+        m_attemptsBefore = m_state.postAttempts;
+        if (isTerminal(m_state.state)) {
+            if (m_state.posted || !isPosted(m_state.state)) {
+                qCInfo(lcWatcher).noquote()
+                        << QStringLiteral(
+                                   "Build \"%1\" is already recorded as %2%3; nothing to do.")
+                                   .arg(m_config.buildName, runStateName(m_state.state),
+                                        m_state.posted ? QStringLiteral(" and posted") : QString());
+                QTimer::singleShot(0, this, [this] { finish(Done); });
+                return std::nullopt;
+            }
+            QTimer::singleShot(0, this, &RunWatcher::resumeUnpostedRun);
+            return std::nullopt;
+        }
+        const QJsonObject parserState =
+                m_state.logPosition.value(QStringLiteral("parser")).toObject();
+        if (parserState.isEmpty()) {
+            // Nothing was read before the stop, so the log is read from its start.
+        } else if (m_parser->restoreState(parserState)) {
+            m_follower->restore(LogPosition::fromJson(m_state.logPosition));
+        } else {
+            qCWarning(lcWatcher) << "The saved log parser state is unusable; re-reading the log "
+                                    "from its start.";
+            m_parser = std::make_unique<CypressLogParser>();
+        }
+        qCInfo(lcWatcher).noquote() << QStringLiteral("Resuming build \"%1\" at log offset %2.")
+                                               .arg(m_config.buildName)
+                                               .arg(m_follower->position().offset);
+    } else {
+        m_state.buildName = m_config.buildName;
+        m_state.startedAt = now();
+    }
+
+    const RunMetadata metadata = RunMetadata::fromEnvironment(m_config.environment);
+    m_state.metadata = metadata.toJson();
+
+    const VmInventoryLoad inventory = VmInventory::load(m_config.inventory);
+    if (!inventory.isValid())
+        qCWarning(lcWatcher).noquote() << inventory.error << "Guest kernels show as unknown.";
+    QJsonArray guests;
+    for (const QString &token : guestTokens(m_config.buildName)) {
+        const std::optional<QString> kernel = inventory.inventory.kernelFor(token);
+        guests.append(QJsonObject{{QStringLiteral("token"), token},
+                                  {QStringLiteral("kernel"),
+                                   kernel ? QJsonValue(*kernel) : QJsonValue(QJsonValue::Null)}});
+    }
+    m_state.guests = guests;
+    m_state.paths = QJsonObject{
+            {QStringLiteral("run_log"), m_config.runLog},
+            {QStringLiteral("report_dir"), m_config.reportDir},
+            {QStringLiteral("pid_file"), m_config.pidFile},
+            {QStringLiteral("inventory"), m_config.inventory},
+    };
+    m_state.watcherPid = QCoreApplication::applicationPid();
+    m_state.state = RunState::Watching;
+
+    m_fileWatcher = new QFileSystemWatcher(this);
+    connect(m_fileWatcher, &QFileSystemWatcher::fileChanged, this, &RunWatcher::scheduleEvaluation);
+    connect(m_fileWatcher, &QFileSystemWatcher::directoryChanged, this,
+            &RunWatcher::scheduleEvaluation);
+
+    qCInfo(lcWatcher).noquote()
+            << QStringLiteral(
+                       "Watching build \"%1\": log \"%2\", reports \"%3\", PID file \"%4\"%5.")
+                       .arg(m_config.buildName, m_config.runLog, m_config.reportDir,
+                            m_config.pidFile,
+                            m_config.dryRun ? QStringLiteral(", dry run") : QString());
+
+    m_pollTimer.start();
+    m_heartbeatTimer.start();
+    QTimer::singleShot(0, this, &RunWatcher::evaluate);
+    return std::nullopt;
+}
+
+void RunWatcher::stop()
+{
+    if (m_finishing)
+        return;
+    if (m_store.isCancelRequested()) {
+        finalize(Verdict{RunState::Cancelled,
+                         QStringLiteral("An operator cancelled the run (cancellation marker "
+                                        "present).")});
+        return;
+    }
+    qCInfo(lcWatcher) << "Stopping on request; the run stays WATCHING and a restarted watcher "
+                         "resumes it.";
+    saveState();
+    finish(Done);
+}
+
+void RunWatcher::scheduleEvaluation()
+{
+    if (!m_coalesceTimer.isActive())
+        m_coalesceTimer.start();
+}
+
+void RunWatcher::evaluate()
+{
+    if (m_finishing)
+        return;
+
+    const ProcessStatus process = probeProcess();
+    readLog(process == ProcessStatus::Gone);
+    if (m_parser->summary().runFinished && !m_summarySeenAt.isValid())
+        m_summarySeenAt = now();
+    scanReports();
+    updateWatchedPaths();
+
+    const VerdictEvidence evidence = gatherEvidence(process);
+    const Verdict verdict = decideVerdict(
+            evidence,
+            VerdictLimits{m_config.hangTimeout, m_config.startupGrace, m_config.exitGrace});
+
+    if (isTerminal(verdict.state)) {
+        finalize(verdict);
+        return;
+    }
+
+    m_state.reason = verdict.reason;
+    const QString status = statusLine();
+    if (status != m_lastStatus) {
+        m_lastStatus = status;
+        Q_EMIT statusChanged(status);
+        saveState();
+    }
+}
+
+ProcessStatus RunWatcher::probeProcess()
+{
+    const std::optional<int> exitStatus = readExitStatus(m_config.exitStatusFile);
+    if (exitStatus)
+        m_state.exitStatus = exitStatus;
+
+    if (m_state.process.isValid()) {
+        m_state.processAlive = m_probe.isAlive(m_state.process);
+        return m_state.processAlive ? ProcessStatus::Alive : ProcessStatus::Gone;
+    }
+
+    std::optional<ProcessIdentity> identity = m_probe.identifyFromPidFile(m_config.pidFile);
+    if (!identity)
+        identity =
+                m_probe.findByCommandLine(m_config.buildName, QCoreApplication::applicationPid());
+    if (identity) {
+        m_state.process = *identity;
+        m_state.processAlive = true;
+        qCInfo(lcProcess).noquote()
+                << QStringLiteral("Following the run's process, PID %1.").arg(identity->pid);
+        return ProcessStatus::Alive;
+    }
+
+    m_state.processAlive = false;
+    // A PID file whose process is gone, or an exit status, means the run ended.
+    if (exitStatus || QFileInfo::exists(m_config.pidFile)) {
+        QFile pidFile(m_config.pidFile);
+        if (pidFile.open(QIODevice::ReadOnly))
+            m_state.process.pid = QString::fromLatin1(pidFile.read(64)).trimmed().toLongLong();
+        return ProcessStatus::Gone;
+    }
+    return ProcessStatus::NeverFound;
+}
+
+void RunWatcher::readLog(bool processEnded)
+{
+    QStringList lines = m_follower->readNewLines();
+    if (processEnded)
+        lines += m_follower->flushPartialLine();
+    if (lines.isEmpty())
+        return;
+
+    for (const QString &line : std::as_const(lines))
+        m_parser->addLine(line);
+    m_state.lastActivityAt = now();
+
+    QJsonObject position = m_follower->position().toJson();
+    position.insert(QStringLiteral("parser"), m_parser->saveState());
+    m_state.logPosition = position;
+}
+
+void RunWatcher::scanReports()
+{
+    const ReportSummary summary = m_reports->scan();
+    m_reportSpecs = summary.specs.size();
+    m_reportFailing = summary.failing;
+    m_reportProblems = summary.problems;
+    m_reportFailures = summary.failures;
+    if (summary.lastChange.isValid()
+        && (!m_state.lastActivityAt.isValid() || summary.lastChange > m_state.lastActivityAt)) {
+        m_state.lastActivityAt = summary.lastChange.toUTC();
+    }
+}
+
+void RunWatcher::updateWatchedPaths()
+{
+    // Watch the folders too: a log or report that does not exist yet, or is
+    // replaced by rotation, shows up as a folder change.
+    QStringList wanted{m_config.runLog, QFileInfo(m_config.runLog).absolutePath(),
+                       m_config.reportDir, m_store.folder()};
+    QStringList missing;
+    const QStringList watched = m_fileWatcher->files() + m_fileWatcher->directories();
+    for (const QString &path : wanted) {
+        if (QFileInfo::exists(path) && !watched.contains(path))
+            missing.append(path);
+    }
+    if (!missing.isEmpty())
+        m_fileWatcher->addPaths(missing);
+}
+
+VerdictEvidence RunWatcher::gatherEvidence(ProcessStatus process) const
+{
+    const CypressLogSummary &summary = m_parser->summary();
+
+    VerdictEvidence evidence;
+    evidence.cancelRequested = m_store.isCancelRequested();
+    evidence.logExists = m_follower->exists() || m_follower->totalBytesRead() > 0;
+    evidence.summaryPrinted = summary.runFinished;
+    evidence.cypressCanceled = summary.canceled;
+    evidence.fatalError = summary.fatalError;
+    evidence.crashDetected = summary.crashDetected;
+    evidence.logProgress = summary.progress;
+    evidence.specsWithoutResults = summary.specsWithoutResults;
+    evidence.reportSpecs = m_reportSpecs;
+    evidence.reportFailing = m_reportFailing;
+    evidence.reportProblems = m_reportProblems;
+    evidence.process = process;
+    evidence.pid = m_state.process.pid;
+    evidence.exitStatus = m_state.exitStatus;
+    evidence.now = now();
+    evidence.watchStartedAt = m_state.startedAt;
+    evidence.lastActivityAt = m_state.lastActivityAt;
+    evidence.summarySeenAt = m_summarySeenAt;
+    return evidence;
+}
+
+void RunWatcher::saveState()
+{
+    if (m_state.state == RunState::Watching && !m_finishing)
+        m_state.progress = m_parser->summary().progress;
+    m_state.updatedAt = now();
+    if (const std::optional<QString> error = m_store.save(m_state)) {
+        // The run goes on; the next write may succeed, and the error is visible in the journal.
+        qCCritical(lcState).noquote() << *error;
+    }
+}
+
+QString RunWatcher::statusLine() const
+{
+    const RunProgress &progress = m_parser->summary().progress;
+    if (!m_parser->summary().runStarted && progress.specsDone == 0)
+        return QStringLiteral("waiting for the run to start");
+    QString line = QStringLiteral("spec %1/%2")
+                           .arg(progress.specsDone + (progress.currentSpec.isEmpty() ? 0 : 1))
+                           .arg(progress.specsTotal < 0 ? QStringLiteral("?")
+                                                        : QString::number(progress.specsTotal));
+    if (!progress.currentSpec.isEmpty())
+        line += QStringLiteral(" (%1)").arg(progress.currentSpec);
+    line += QStringLiteral(", %1 passing, %2 failing").arg(progress.passing).arg(progress.failing);
+    return line;
+}
+
+QString RunWatcher::buildMessage() const
+{
+    const CypressLogSummary &summary = m_parser->summary();
+
+    StatusMessageInput input;
+    input.buildName = m_config.buildName;
+    input.state = m_state.state;
+    input.reason = m_state.reason;
+    input.metadata = RunMetadata::fromJson(m_state.metadata);
+    for (const QJsonValue &value : m_state.guests) {
+        const QJsonObject guest = value.toObject();
+        const QJsonValue kernel = guest.value(QStringLiteral("kernel"));
+        input.guests.append(GuestKernel{
+                guest.value(QStringLiteral("token")).toString(),
+                kernel.isString() ? std::optional<QString>(kernel.toString()) : std::nullopt});
+    }
+    input.progress = m_state.progress;
+    // The log names a spec relative to the spec pattern, a report relative to
+    // the project, so specs are matched by file name. Failures of specs the log
+    // shows no failure for still belong in the message.
+    QSet<QString> specsFromLog;
+    for (const FailedTest &failure : std::as_const(input.progress.failures))
+        specsFromLog.insert(QFileInfo(failure.spec).fileName());
+    for (const FailedTest &failure : m_reportFailures) {
+        if (!specsFromLog.contains(QFileInfo(failure.spec).fileName()))
+            input.progress.failures.append(failure);
+    }
+    if (!summary.footerDuration.isEmpty()) {
+        input.duration = summary.footerDuration;
+    } else if (m_state.startedAt.isValid()) {
+        const qint64 seconds = m_state.startedAt.secsTo(m_state.finishedAt);
+        input.duration = QStringLiteral("%1:%2:%3 (watched)")
+                                 .arg(seconds / 3600)
+                                 .arg((seconds / 60) % 60, 2, 10, QLatin1Char('0'))
+                                 .arg(seconds % 60, 2, 10, QLatin1Char('0'));
+    }
+    input.logPath = m_config.runLog;
+    input.host = QHostInfo::localHostName();
+    return buildStatusMessage(input);
+}
+
+void RunWatcher::finalize(const Verdict &verdict)
+{
+    m_pollTimer.stop();
+    m_coalesceTimer.stop();
+    m_parser->finish();
+
+    m_state.progress = m_parser->summary().progress;
+    m_state.progress.currentSpec.clear();
+    m_state.state = verdict.state;
+    m_state.reason = verdict.reason;
+    m_state.finishedAt = now();
+    m_finishing = true;
+
+    qCInfo(lcWatcher).noquote() << QStringLiteral("Build \"%1\" ended %2: %3")
+                                           .arg(m_config.buildName, runStateName(verdict.state),
+                                                verdict.reason);
+    Q_EMIT statusChanged(QStringLiteral("%1: %2").arg(runStateName(verdict.state), statusLine()));
+
+    if (!isPosted(verdict.state)) {
+        saveState();
+        finish(Done);
+        return;
+    }
+
+    const QString message = buildMessage();
+    if (const std::optional<QString> error = m_store.saveMessage(message))
+        qCCritical(lcState).noquote() << *error;
+    saveState();
+
+    if (m_config.dryRun) {
+        qCInfo(lcWatcher) << "Dry run: the message is printed, not posted.";
+        std::fputs(message.toUtf8().constData(), stdout);
+        std::fputc('\n', stdout);
+        std::fflush(stdout);
+        finish(Done);
+        return;
+    }
+    postMessage(message);
+}
+
+void RunWatcher::resumeUnpostedRun()
+{
+    m_finishing = true;
+    if (m_state.postInFlight) {
+        // At-most-once: the last request may have created the post.
+        setLastError(QStringLiteral("A previous watcher sent the status message but stopped "
+                                    "before Mattermost's answer was recorded. It is not sent "
+                                    "again, to avoid a duplicate post; check the channel."));
+        qCCritical(lcWatcher).noquote() << m_state.lastError;
+        saveState();
+        finish(PostFailed);
+        return;
+    }
+
+    QFile messageFile(m_store.messageFile());
+    if (!messageFile.open(QIODevice::ReadOnly)) {
+        setLastError(QStringLiteral("The run ended %1 but its message \"%2\" cannot be read: %3")
+                             .arg(runStateName(m_state.state), messageFile.fileName(),
+                                  messageFile.errorString()));
+        qCCritical(lcWatcher).noquote() << m_state.lastError;
+        saveState();
+        finish(PostFailed);
+        return;
+    }
+    const QString message = QString::fromUtf8(messageFile.readAll());
+    qCInfo(lcWatcher).noquote()
+            << QStringLiteral("Build \"%1\" ended %2 but is not posted yet; posting now.")
+                       .arg(m_config.buildName, runStateName(m_state.state));
+    if (m_config.dryRun) {
+        std::fputs(message.toUtf8().constData(), stdout);
+        std::fflush(stdout);
+        finish(Done);
+        return;
+    }
+    postMessage(message);
+}
+
+void RunWatcher::postMessage(const QString &message)
+{
+    PostPolicy policy;
+    policy.deadline = m_config.postDeadline;
+    m_poster = new WebhookPoster(policy, this);
+    connect(m_poster, &WebhookPoster::attemptStarting, this, &RunWatcher::handleAttemptStarting);
+    connect(m_poster, &WebhookPoster::finished, this, &RunWatcher::handlePostFinished);
+    m_poster->post(m_config.webhook, m_config.channel, message);
+}
+
+void RunWatcher::handleAttemptStarting(int attempt)
+{
+    // Recorded before the request leaves, so a crash in between is seen as "maybe sent".
+    if (!m_state.postStartedAt.isValid())
+        m_state.postStartedAt = now();
+    m_state.postAttempts = m_attemptsBefore + attempt;
+    m_state.postInFlight = true;
+    saveState();
+}
+
+void RunWatcher::handlePostFinished(const PostOutcome &outcome)
+{
+    switch (outcome.result) {
+    case PostOutcome::Result::Posted:
+        m_state.posted = true;
+        m_state.postedAt = now();
+        m_state.postInFlight = false;
+        m_state.lastError.clear();
+        saveState();
+        qCInfo(lcWatcher).noquote() << QStringLiteral("Posted the status of build \"%1\" after %2 "
+                                                      "attempts.")
+                                               .arg(m_config.buildName)
+                                               .arg(outcome.attempts);
+        finish(Done);
+        return;
+    case PostOutcome::Result::Failed:
+        m_state.postInFlight = false;
+        setLastError(outcome.error);
+        saveState();
+        qCCritical(lcWatcher).noquote()
+                << QStringLiteral("Posting the status of build \"%1\" failed for good: %2")
+                           .arg(m_config.buildName, outcome.error);
+        finish(PostFailed);
+        return;
+    case PostOutcome::Result::Ambiguous:
+        // post_in_flight stays true, so no watcher sends this message again.
+        setLastError(outcome.error);
+        saveState();
+        qCCritical(lcWatcher).noquote()
+                << QStringLiteral("The status of build \"%1\" may or may not have been posted: %2")
+                           .arg(m_config.buildName, outcome.error);
+        finish(PostFailed);
+        return;
+    }
+}
+
+void RunWatcher::setLastError(const QString &error)
+{
+    m_state.lastError = error;
+}
+
+void RunWatcher::finish(int exitCode)
+{
+    m_finishing = true;
+    m_pollTimer.stop();
+    m_heartbeatTimer.stop();
+    m_coalesceTimer.stop();
+    Q_EMIT finished(exitCode);
+}
