@@ -123,6 +123,17 @@ if atvm_unit_is_busy "$unit"; then
 fi
 
 state_dir="$(atvm_state_root)/$build_name"
+# A finished run is never watched or posted again, and a leftover marker
+# would cancel the new watcher at once, so both are reported here instead.
+if [[ -f $state_dir/state.json ]]; then
+    recorded_state=$(jq -r '.state // empty' "$state_dir/state.json" 2>/dev/null || true)
+    if [[ -n $recorded_state && $recorded_state != WATCHING ]]; then
+        atvm_fail 1 "build $build_name already ended $recorded_state (see $state_dir/state.json); use a new build name, or move $state_dir aside to watch a new run under this name"
+    fi
+fi
+if [[ -e $state_dir/cancel.json ]]; then
+    atvm_fail 1 "build $build_name has a cancellation marker, $state_dir/cancel.json; remove it first if this run should be watched again"
+fi
 mkdir -p "$state_dir"
 atvm_write_file_atomically "$state_dir/run.env" 0644 \
     "# Written by $atvm_script_name; read by $unit as an EnvironmentFile."$'\n'"$run_env"

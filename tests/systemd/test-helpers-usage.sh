@@ -103,6 +103,21 @@ FAKE_SYSTEMCTL_LOAD_STATE=not-found capture "$start" --build-name started.2
 expect_eq "start without the unit: exit status" 1 "$command_status"
 expect_contains "start without the unit: message" "LoadState=not-found" "$command_output"
 
+# A finished run and a leftover cancellation marker are reported, not started.
+mkdir -p "$ATVM_STATE_ROOT/ended.1" "$ATVM_STATE_ROOT/marked.1"
+printf '{\n    "state": "COMPLETED"\n}\n' >"$ATVM_STATE_ROOT/ended.1/state.json"
+printf '{"requested_by": "test"}\n' >"$ATVM_STATE_ROOT/marked.1/cancel.json"
+: >"$FAKE_SYSTEMCTL_LOG"
+capture "$start" --build-name ended.1
+expect_eq "start of an ended run: exit status" 1 "$command_status"
+expect_contains "start of an ended run: message" "already ended COMPLETED" "$command_output"
+capture "$start" --build-name marked.1
+expect_eq "start with a cancel marker: exit status" 1 "$command_status"
+expect_contains "start with a cancel marker: message" "cancellation marker" "$command_output"
+if grep -q '^start' "$FAKE_SYSTEMCTL_LOG"; then
+    fail_test "start called systemctl start for an ended or cancelled run"
+fi
+
 # Cancel: an unknown run and a finished run are left alone.
 capture "$cancel" --build-name unknown.1
 expect_eq "cancel unknown: exit status" 1 "$command_status"
