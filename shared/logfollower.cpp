@@ -107,6 +107,7 @@ LogPosition LogFollower::position() const
 QStringList LogFollower::readNewLines()
 {
     QStringList lines;
+    m_hasUnreadBytes = false;
 
     struct stat status;
     if (::stat(QFile::encodeName(m_path).constData(), &status) != 0) {
@@ -314,7 +315,12 @@ void LogFollower::readAvailable(QStringList *lines)
     }
 
     QByteArray chunk(readChunkBytes, Qt::Uninitialized);
+    qint64 readThisCall = 0;
     for (;;) {
+        if (readThisCall >= maxBytesPerRead) {
+            m_hasUnreadBytes = true;
+            break;
+        }
         const qint64 count = m_file->read(chunk.data(), chunk.size());
         if (count < 0) {
             setError(QStringLiteral("Cannot read run log \"%1\" at offset %2: %3.")
@@ -328,6 +334,7 @@ void LogFollower::readAvailable(QStringList *lines)
 
         m_readOffset += count;
         m_totalBytesRead += count;
+        readThisCall += count;
         appendBytes(chunk.constData(), count, lines);
     }
     m_errorString.clear();

@@ -56,6 +56,12 @@ class LogFollower
 public:
     static constexpr qint64 maxLineBytes = 64 * 1024;
 
+    /*!
+        Bytes one readNewLines() call reads at most, so a watcher started on a
+        large existing log handles it in slices instead of holding all of it.
+    */
+    static constexpr qint64 maxBytesPerRead = 8 * 1024 * 1024;
+
     explicit LogFollower(const QString &path);
     ~LogFollower();
 
@@ -81,6 +87,9 @@ public:
         once its newline arrives, or by flushPartialLine().
     */
     QStringList readNewLines();
+
+    /*! Returns true when the last readNewLines() stopped at maxBytesPerRead with bytes left. */
+    bool hasUnreadBytes() const { return m_hasUnreadBytes; }
 
     /*!
         Returns the kept unfinished last line, if any, as a final line and
@@ -128,4 +137,5 @@ private:
     qint64 m_totalBytesRead = 0;
     QString m_errorString;
     bool m_missingLogged = false;
+    bool m_hasUnreadBytes = false;
 };

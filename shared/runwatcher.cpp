@@ -25,6 +25,7 @@ namespace {
 
 constexpr std::chrono::seconds s_heartbeat{30};
 constexpr std::chrono::milliseconds s_coalesceDelay{250};
+constexpr std::chrono::milliseconds s_minSaveInterval{1000};
 
 QDateTime now()
 {
@@ -206,8 +207,13 @@ void RunWatcher::evaluate()
     if (status != m_lastStatus) {
         m_lastStatus = status;
         Q_EMIT statusChanged(status);
-        saveState();
+        m_stateChanged = true;
     }
+    // Each write carries the parser state and every failure so far, so a fast
+    // run is written at most once a second; the next pass writes the rest.
+    if (m_stateChanged
+        && (!m_sinceLastSave.isValid() || m_sinceLastSave.hasExpired(s_minSaveInterval.count())))
+        saveState();
 }
 
 ProcessStatus RunWatcher::probeProcess()
@@ -246,19 +252,25 @@ ProcessStatus RunWatcher::probeProcess()
 
 void RunWatcher::readLog(bool processEnded)
 {
-    QStringList lines = m_follower->readNewLines();
-    if (processEnded)
-        lines += m_follower->flushPartialLine();
-    if (lines.isEmpty())
+    // A large log is read in slices, so memory stays bounded by one slice.
+    bool readAny = false;
+    do {
+        const QStringList lines = m_follower->readNewLines();
+        for (const QString &line : lines)
+            m_parser->addLine(line);
+        readAny = readAny || !lines.isEmpty();
+    } while (m_follower->hasUnreadBytes());
+
+    if (processEnded) {
+        const QStringList lastLine = m_follower->flushPartialLine();
+        for (const QString &line : lastLine)
+            m_parser->addLine(line);
+        readAny = readAny || !lastLine.isEmpty();
+    }
+    if (!readAny)
         return;
 
-    for (const QString &line : std::as_const(lines))
-        m_parser->addLine(line);
     m_state.lastActivityAt = now();
-
-    QJsonObject position = m_follower->position().toJson();
-    position.insert(QStringLiteral("parser"), m_parser->saveState());
-    m_state.logPosition = position;
 }
 
 void RunWatcher::scanReports()
@@ -320,7 +332,15 @@ void RunWatcher::saveState()
 {
     if (m_state.state == RunState::Watching && !m_finishing)
         m_state.progress = m_parser->summary().progress;
+
+    // The offset and the parser state always describe the same lines.
+    QJsonObject position = m_follower->position().toJson();
+    position.insert(QStringLiteral("parser"), m_parser->saveState());
+    m_state.logPosition = position;
+
     m_state.updatedAt = now();
+    m_stateChanged = false;
+    m_sinceLastSave.restart();
     if (const std::optional<QString> error = m_store.save(m_state)) {
         // The run goes on; the next write may succeed, and the error is visible in the journal.
         qCCritical(lcState).noquote() << *error;

@@ -7,6 +7,7 @@
 #include "shared/watcherstate.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 
@@ -105,6 +106,8 @@ private:
     QStringList m_reportProblems;
     QList<FailedTest> m_reportFailures;
     QString m_lastStatus;
+    QElapsedTimer m_sinceLastSave;
+    bool m_stateChanged = false;
     bool m_finishing = false;
     int m_attemptsBefore = 0;
 };

@@ -49,12 +49,45 @@ private Q_SLOTS:
     void missingFileThenCreated();
     void unreadablePathNamesIt();
     void readsOnlyAddedBytes();
+    void largeLogReadInSlices();
     void positionJsonRoundTrip();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_path;
 };
+
+void TestLogFollower::largeLogReadInSlices()
+{
+    // 200,000 lines of 100 bytes: about 2.4 times maxBytesPerRead.
+    const int lineCount = 200000;
+    QByteArray content;
+    content.reserve(lineCount * 100);
+    for (int i = 0; i < lineCount; ++i)
+        content += QByteArray::number(i).rightJustified(99, '.') + '\n';
+    appendBytes(m_path, content);
+
+    LogFollower follower(m_path);
+    QStringList first = follower.readNewLines();
+    QVERIFY(follower.hasUnreadBytes());
+    QVERIFY(first.size() * 100 <= LogFollower::maxBytesPerRead + 100);
+
+    int slices = 1;
+    qsizetype total = first.size();
+    QString last = first.constLast();
+    while (follower.hasUnreadBytes()) {
+        const QStringList more = follower.readNewLines();
+        total += more.size();
+        last = more.isEmpty() ? last : more.constLast();
+        ++slices;
+    }
+    QCOMPARE(slices, 3);
+    QCOMPARE(total, qsizetype(lineCount));
+    QCOMPARE(first.constFirst(),
+             QString::fromLatin1(QByteArray::number(0).rightJustified(99, '.')));
+    QCOMPARE(last, QString::fromLatin1(QByteArray::number(lineCount - 1).rightJustified(99, '.')));
+    QCOMPARE(follower.position().offset, qint64(content.size()));
+}
 
 void TestLogFollower::init()
 {
