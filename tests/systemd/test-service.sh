@@ -303,10 +303,51 @@ scenario_start_refusals()
     expect_eq "state folders" "$build" "$(ns_run ls "$state_root")"
 }
 
+# The dashboard's Start on a root that is only a mounted folder: a request
+# file dropped into the state root makes the path unit start the watcher,
+# and the outcome is written where the dashboard reads it.
+scenario_start_request()
+{
+    local build=requested.5 id=20261204T120000Z-a1b2c3
+    hold_unit "$build"
+    ns_run systemctl enable --now atvm-run-watcher-requests.path
+    expect_eq "path unit" active "$(ns_unit_property atvm-run-watcher-requests.path ActiveState)"
+    launch_run "$build" 6 failed
+
+    local request
+    request=$(jq --null-input --arg id "$id" --arg build "$build" \
+        '{id: $id, build_name: $build, template: "cmc-e2e", config_family: "gold",
+          migration_style: "ATVM end-to-end migration validation",
+          integration_plugin: "pure with fc", scope_description: "requested from the dashboard",
+          requested_by: "operator@laptop", requested_at: "2026-12-04T12:00:00Z"}')
+    ns_run mkdir -p "$state_root/.start-staging"
+    printf '%s\n' "$request" | ns_run tee "$state_root/.start-staging/$id.json" >/dev/null
+    ns_run mv "$state_root/.start-staging/$id.json" "$state_root/.start-requests/$id.json"
+
+    local result="$state_root/.start-results/$id.result.json"
+    wait_until 60 "the start request outcome" ns_run test -s "$result"
+    expect_eq "request outcome" started "$(ns_run jq --raw-output .outcome "$result")"
+    wait_until 120 "the watcher of $build to finish" unit_is_finished "$build"
+    show_journal "$build"
+    expect_eq "run state" FAILED "$(state_field "$build" .state)"
+    expect_eq "metadata from the request" "requested from the dashboard" \
+        "$(state_field "$build" .metadata.scope_description)"
+    expect_eq "posts received" 1 "$(post_count)"
+    expect_eq "request folder emptied" "" "$(ns_run ls "$state_root/.start-requests")"
+
+    # A request with a bad build name is rejected and starts nothing.
+    printf '{"id": "bad-1", "build_name": "../x"}\n' | ns_run tee "$state_root/.start-staging/bad-1.json" >/dev/null
+    ns_run mv "$state_root/.start-staging/bad-1.json" "$state_root/.start-requests/bad-1.json"
+    wait_until 60 "the rejected request outcome" ns_run test -s "$state_root/.start-results/bad-1.result.json"
+    expect_eq "bad request outcome" rejected \
+        "$(ns_run jq --raw-output .outcome "$state_root/.start-results/bad-1.result.json")"
+    expect_eq "state folders" "$build" "$(ns_run ls "$state_root")"
+}
+
 case $scenario in
-posted | cancel | killed | start-refusals) start_webhook_double ok ;;
+posted | cancel | killed | start-refusals | start-request) start_webhook_double ok ;;
 post-rejected) start_webhook_double unknown_hook ;;
-*) fail_test "unknown scenario '$scenario'; use posted, cancel, killed, post-rejected or start-refusals" ;;
+*) fail_test "unknown scenario '$scenario'; use posted, cancel, killed, post-rejected, start-refusals or start-request" ;;
 esac
 
 ns_start "$work_dir" "$work_dir/atvm-run-watcher.env" "$build_dir"
@@ -318,6 +359,7 @@ cancel) scenario_cancel ;;
 killed) scenario_killed ;;
 post-rejected) scenario_post_rejected ;;
 start-refusals) scenario_start_refusals ;;
+start-request) scenario_start_request ;;
 esac
 
 printf '1 passed, 0 failed\n'
