@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
     # build
     cmake ninja-build g++ pkg-config
-    qt6-base-dev qt6-base-dev-tools libqt6charts6-dev libqt6opengl6-dev libsystemd-dev
+    qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev libsystemd-dev
     # tests against real components
     systemd dbus util-linux procps psmisc openssh-server openssh-client sshfs fuse3
     shellcheck xvfb xauth imagemagick jq

@@ -4,7 +4,27 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QRegularExpression>
+#include <QSet>
+
+#include <algorithm>
+#include <unistd.h>
+
+namespace {
+
+// True when the program, or the script an interpreter runs, only names the build.
+bool isViewer(const QList<QByteArray> &argv, const QSet<QString> &viewers)
+{
+    for (int index = 0; index < std::min<int>(argv.size(), 2); ++index) {
+        const QString name = QFileInfo(QString::fromLocal8Bit(argv.at(index))).fileName();
+        if (viewers.contains(name))
+            return true;
+    }
+    return false;
+}
+
+} // namespace
 
 QJsonObject ProcessIdentity::toJson() const
 {
@@ -94,11 +114,62 @@ std::optional<ProcessIdentity> ProcessProbe::identifyFromPidFile(const QString &
     return identify(pid);
 }
 
+std::optional<qint64> ProcessProbe::readPidFile(const QString &pidFile) const
+{
+    QFile file(pidFile);
+    if (!file.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    bool ok = false;
+    const qint64 pid = QString::fromLatin1(file.read(64)).trimmed().toLongLong(&ok);
+    return ok && pid > 0 ? pid : 0;
+}
+
+QDateTime ProcessProbe::startTime(const ProcessIdentity &identity) const
+{
+    QFile stat(m_procRoot + QStringLiteral("/stat"));
+    if (!stat.open(QIODevice::ReadOnly))
+        return {};
+    qint64 bootSeconds = 0;
+    const QList<QByteArray> lines = stat.readAll().split('\n');
+    for (const QByteArray &line : lines) {
+        if (line.startsWith("btime "))
+            bootSeconds = line.mid(6).trimmed().toLongLong();
+    }
+    const long ticksPerSecond = ::sysconf(_SC_CLK_TCK);
+    if (bootSeconds <= 0 || ticksPerSecond <= 0)
+        return {};
+    return QDateTime::fromSecsSinceEpoch(bootSeconds, Qt::UTC)
+            .addMSecs(qint64(identity.startTicks) * 1000 / ticksPerSecond);
+}
+
 std::optional<ProcessIdentity> ProcessProbe::findByCommandLine(const QString &buildName,
                                                                qint64 excludePid) const
 {
-    const std::optional<StatFields> self = readStat(excludePid);
-    const qint64 excludeParent = self ? self->parentPid : 0;
+    // The watcher's ancestors (a shell, sudo, timeout, systemd) may name the
+    // build too, but they are not the run.
+    QSet<qint64> excluded{excludePid};
+    for (qint64 pid = excludePid; pid > 1;) {
+        const std::optional<StatFields> stat = readStat(pid);
+        if (!stat)
+            break;
+        pid = stat->parentPid;
+        excluded.insert(pid);
+    }
+    static const QSet<QString> viewers{
+            QStringLiteral("atvm-run-watcher"),
+            QStringLiteral("atvm-watcher-dashboard"),
+            QStringLiteral("journalctl"),
+            QStringLiteral("systemctl"),
+            QStringLiteral("systemd-run"),
+            QStringLiteral("less"),
+            QStringLiteral("more"),
+            QStringLiteral("tail"),
+            QStringLiteral("grep"),
+            QStringLiteral("watch"),
+            QStringLiteral("ssh"),
+            QStringLiteral("start-atvm-run-watcher.sh"),
+            QStringLiteral("cancel-atvm-run-watcher.sh"),
+    };
 
     // The build name must stand alone, so "run-1" does not match "run-10".
     const QRegularExpression word(QStringLiteral("(^|[^A-Za-z0-9._-])")
@@ -110,13 +181,16 @@ std::optional<ProcessIdentity> ProcessProbe::findByCommandLine(const QString &bu
     for (const QString &entry : entries) {
         bool ok = false;
         const qint64 pid = entry.toLongLong(&ok);
-        if (!ok || pid == excludePid || pid == excludeParent)
+        if (!ok || excluded.contains(pid))
             continue;
 
         QFile cmdline(m_procRoot + QLatin1Char('/') + entry + QStringLiteral("/cmdline"));
         if (!cmdline.open(QIODevice::ReadOnly))
             continue;
         QByteArray arguments = cmdline.read(64 * 1024);
+        const QList<QByteArray> argv = arguments.split('\0');
+        if (isViewer(argv, viewers))
+            continue;
         arguments.replace('\0', ' ');
         if (!word.match(QString::fromUtf8(arguments)).hasMatch())
             continue;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QDateTime>
 #include <QJsonObject>
 #include <QString>
 
@@ -48,10 +49,21 @@ public:
     std::optional<ProcessIdentity> identifyFromPidFile(const QString &pidFile) const;
 
     /*!
+        Reads the process id from a PID file. Returns nothing when the file is
+        missing; returns 0 when it exists but holds no valid process id yet.
+    */
+    std::optional<qint64> readPidFile(const QString &pidFile) const;
+
+    /*! Returns when the process of \a identity started, or an invalid time when unknown. */
+    QDateTime startTime(const ProcessIdentity &identity) const;
+
+    /*!
         Finds a living process whose command line contains \a buildName as a
-        whole word, skipping \a excludePid (the watcher itself) and its parent.
-        When several match, the oldest one wins, because a launcher starts the
-        run before any helper it spawns.
+        whole word. Skipped are \a excludePid (the watcher itself) with all its
+        ancestors, and programs that only name a build without running it
+        (watchers, journalctl, systemctl, pagers, the service helpers). When
+        several match, the oldest one wins, because a launcher starts the run
+        before any helper it spawns.
     */
     std::optional<ProcessIdentity> findByCommandLine(const QString &buildName,
                                                      qint64 excludePid) const;

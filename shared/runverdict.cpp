@@ -23,7 +23,12 @@ QStringList failureSigns(const VerdictEvidence &evidence)
 {
     QStringList signs;
     const RunProgress &progress = evidence.logProgress;
-    if (progress.failing > 0) {
+    if (progress.failing > progress.tests) {
+        // A spec that fails to load reports a failure with no test run.
+        signs << QStringLiteral("%1 failures were reported with %2 tests run")
+                         .arg(progress.failing)
+                         .arg(progress.tests);
+    } else if (progress.failing > 0) {
         signs << QStringLiteral("%1 of %2 tests failed").arg(progress.failing).arg(progress.tests);
     }
     if (progress.specsFailed > 0 && progress.failing == 0)
@@ -52,17 +57,19 @@ Verdict finishedVerdict(const VerdictEvidence &evidence, const QString &processN
 {
     const RunProgress &progress = evidence.logProgress;
     const QStringList signs = failureSigns(evidence);
-    const QString totals = QStringLiteral("%1 tests: %2 passing, %3 failing, %4 pending, %5 skipped")
-                                   .arg(progress.tests)
-                                   .arg(progress.passing)
-                                   .arg(progress.failing)
-                                   .arg(progress.pending)
-                                   .arg(progress.skipped);
+    const QString totals =
+            QStringLiteral("%1 tests: %2 passing, %3 failing, %4 pending, %5 skipped")
+                    .arg(progress.tests)
+                    .arg(progress.passing)
+                    .arg(progress.failing)
+                    .arg(progress.pending)
+                    .arg(progress.skipped);
 
     Verdict verdict;
     if (signs.isEmpty()) {
         verdict.state = RunState::Completed;
-        verdict.reason = QStringLiteral("Cypress finished the run with no failure (%1).").arg(totals);
+        verdict.reason =
+                QStringLiteral("Cypress finished the run with no failure (%1).").arg(totals);
     } else {
         verdict.state = RunState::Failed;
         verdict.reason = QStringLiteral("Cypress finished the run and %1 (%2).")
@@ -112,8 +119,9 @@ Verdict decideVerdict(const VerdictEvidence &evidence, const VerdictLimits &limi
                             .arg(evidence.pid)
                             .arg(formatDuration(limits.exitGrace)));
         }
-        return {RunState::Watching, QStringLiteral("Cypress printed its final summary; waiting "
-                                                   "for the run's process to exit.")};
+        return {RunState::Watching,
+                QStringLiteral("Cypress printed its final summary; waiting "
+                               "for the run's process to exit.")};
     }
 
     if (!evidence.fatalError.isEmpty() && processEnded) {
@@ -170,8 +178,8 @@ Verdict decideVerdict(const VerdictEvidence &evidence, const VerdictLimits &limi
                                "of %1: check the run log path and the PID file.")
                         .arg(formatDuration(limits.startupGrace))};
     }
-    const QDateTime since = evidence.lastActivityAt.isValid() ? evidence.lastActivityAt
-                                                              : evidence.watchStartedAt;
+    const QDateTime since =
+            evidence.lastActivityAt.isValid() ? evidence.lastActivityAt : evidence.watchStartedAt;
     if (hasElapsed(since, evidence.now, limits.hangTimeout)) {
         return {RunState::Unknown,
                 QStringLiteral("The run log stopped changing %1 ago without a final summary, and "

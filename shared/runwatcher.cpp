@@ -26,6 +26,7 @@ namespace {
 constexpr std::chrono::seconds s_heartbeat{30};
 constexpr std::chrono::milliseconds s_coalesceDelay{250};
 constexpr std::chrono::milliseconds s_minSaveInterval{1000};
+constexpr std::chrono::seconds s_pidReuseSlack{60};
 
 QDateTime now()
 {
@@ -54,7 +55,7 @@ RunWatcher::RunWatcher(const WatcherConfig &config, QObject *parent)
     connect(&m_pollTimer, &QTimer::timeout, this, &RunWatcher::evaluate);
 
     m_heartbeatTimer.setInterval(s_heartbeat);
-    connect(&m_heartbeatTimer, &QTimer::timeout, this, &RunWatcher::saveState);
+    connect(&m_heartbeatTimer, &QTimer::timeout, this, [this] { saveState(); });
 
     m_coalesceTimer.setSingleShot(true);
     m_coalesceTimer.setInterval(s_coalesceDelay);
@@ -80,6 +81,26 @@ std::optional<int> RunWatcher::start()
         // Never overwrite a record that cannot be read, because it may record a post.
         qCCritical(lcWatcher).noquote() << loadError;
         return BadConfiguration;
+    }
+
+    if (saved && saved->buildName != m_config.buildName) {
+        qCCritical(lcWatcher).noquote()
+                << QStringLiteral("The state file \"%1\" belongs to build \"%2\", not \"%3\". "
+                                  "Move it aside, or check --state-root.")
+                           .arg(m_store.stateFile(), saved->buildName, m_config.buildName);
+        return BadConfiguration;
+    }
+    if (saved && saved->dryRun && !m_config.dryRun) {
+        // A dry run decided and printed the message but posted nothing; this
+        // watcher decides again with its own configuration and posts.
+        qCInfo(lcWatcher).noquote()
+                << QStringLiteral("The record of build \"%1\" comes from a dry run; watching "
+                                  "the run again to post it.")
+                           .arg(m_config.buildName);
+        WatcherState fresh;
+        fresh.buildName = m_config.buildName;
+        fresh.startedAt = saved->startedAt;
+        saved = fresh;
     }
 
     if (saved) {
@@ -122,7 +143,7 @@ std::optional<int> RunWatcher::start()
 
     const VmInventoryLoad inventory = VmInventory::load(m_config.inventory);
     if (!inventory.isValid())
-        qCWarning(lcWatcher).noquote() << inventory.error << "Guest kernels show as unknown.";
+        qCWarning(lcWatcher).noquote() << inventory.error;
     QJsonArray guests;
     for (const QString &token : guestTokens(m_config.buildName)) {
         const std::optional<QString> kernel = inventory.inventory.kernelFor(token);
@@ -160,6 +181,14 @@ std::optional<int> RunWatcher::start()
 
 void RunWatcher::stop()
 {
+    if (m_poster && m_poster->isPosting()) {
+        // A request already sent is not called back; any later attempt is dropped,
+        // and the run stays recorded as not posted for a restarted watcher.
+        m_stopRequested = true;
+        m_poster->abort(QStringLiteral("The watcher was asked to stop before the post went "
+                                       "through; a restarted watcher posts it."));
+        return;
+    }
     if (m_finishing)
         return;
     if (m_store.isCancelRequested()) {
@@ -227,27 +256,50 @@ ProcessStatus RunWatcher::probeProcess()
         return m_state.processAlive ? ProcessStatus::Alive : ProcessStatus::Gone;
     }
 
-    std::optional<ProcessIdentity> identity = m_probe.identifyFromPidFile(m_config.pidFile);
-    if (!identity)
-        identity =
-                m_probe.findByCommandLine(m_config.buildName, QCoreApplication::applicationPid());
-    if (identity) {
-        m_state.process = *identity;
-        m_state.processAlive = true;
-        qCInfo(lcProcess).noquote()
-                << QStringLiteral("Following the run's process, PID %1.").arg(identity->pid);
-        return ProcessStatus::Alive;
+    const std::optional<qint64> pidFromFile = m_probe.readPidFile(m_config.pidFile);
+    m_state.processAlive = false;
+    if (pidFromFile && *pidFromFile == 0) {
+        // The launcher may be writing it right now; an empty file is not a dead run.
+        return exitStatus ? ProcessStatus::Gone : ProcessStatus::NeverFound;
     }
 
-    m_state.processAlive = false;
-    // A PID file whose process is gone, or an exit status, means the run ended.
-    if (exitStatus || QFileInfo::exists(m_config.pidFile)) {
-        QFile pidFile(m_config.pidFile);
-        if (pidFile.open(QIODevice::ReadOnly))
-            m_state.process.pid = QString::fromLatin1(pidFile.read(64)).trimmed().toLongLong();
+    if (pidFromFile) {
+        m_state.process.pid = *pidFromFile;
+        const std::optional<ProcessIdentity> identity = m_probe.identify(*pidFromFile);
+        // A process that started well after the PID file was written got a
+        // reused PID: the run itself has ended.
+        const QDateTime written = QFileInfo(m_config.pidFile).lastModified().toUTC();
+        const QDateTime started = identity ? m_probe.startTime(*identity) : QDateTime();
+        if (identity
+            && !(started.isValid() && written.isValid()
+                 && started > written.addSecs(s_pidReuseSlack.count()))) {
+            m_state.process = *identity;
+            m_state.processAlive = true;
+            qCInfo(lcProcess).noquote()
+                    << QStringLiteral("Following the run's process, PID %1 from \"%2\".")
+                               .arg(identity->pid)
+                               .arg(m_config.pidFile);
+            return ProcessStatus::Alive;
+        }
         return ProcessStatus::Gone;
     }
-    return ProcessStatus::NeverFound;
+
+    // Without a PID file the command line is searched, which a launcher that
+    // writes no PID file relies on.
+    if (exitStatus)
+        return ProcessStatus::Gone;
+    const std::optional<ProcessIdentity> identity =
+            m_probe.findByCommandLine(m_config.buildName, QCoreApplication::applicationPid());
+    if (!identity)
+        return ProcessStatus::NeverFound;
+    m_state.process = *identity;
+    m_state.processAlive = true;
+    qCInfo(lcProcess).noquote()
+            << QStringLiteral("Following the run's process, PID %1, found by the build name in "
+                              "its command line (no PID file at \"%2\").")
+                       .arg(identity->pid)
+                       .arg(m_config.pidFile);
+    return ProcessStatus::Alive;
 }
 
 void RunWatcher::readLog(bool processEnded)
@@ -328,7 +380,7 @@ VerdictEvidence RunWatcher::gatherEvidence(ProcessStatus process) const
     return evidence;
 }
 
-void RunWatcher::saveState()
+bool RunWatcher::saveState()
 {
     if (m_state.state == RunState::Watching && !m_finishing)
         m_state.progress = m_parser->summary().progress;
@@ -342,9 +394,11 @@ void RunWatcher::saveState()
     m_stateChanged = false;
     m_sinceLastSave.restart();
     if (const std::optional<QString> error = m_store.save(m_state)) {
-        // The run goes on; the next write may succeed, and the error is visible in the journal.
+        // While watching, the next write may succeed; posting checks the result.
         qCCritical(lcState).noquote() << *error;
+        return false;
     }
+    return true;
 }
 
 QString RunWatcher::statusLine() const
@@ -421,16 +475,28 @@ void RunWatcher::finalize(const Verdict &verdict)
                                                 verdict.reason);
     Q_EMIT statusChanged(QStringLiteral("%1: %2").arg(runStateName(verdict.state), statusLine()));
 
+    m_state.dryRun = m_config.dryRun && isPosted(verdict.state);
     if (!isPosted(verdict.state)) {
         saveState();
         finish(Done);
         return;
     }
 
+    // Without a durable record a restarted watcher could post a second time,
+    // so nothing is sent unless the message and the state are both on disk.
     const QString message = buildMessage();
-    if (const std::optional<QString> error = m_store.saveMessage(message))
-        qCCritical(lcState).noquote() << *error;
-    saveState();
+    const std::optional<QString> messageError = m_store.saveMessage(message);
+    if (messageError)
+        qCCritical(lcState).noquote() << *messageError;
+    if (!saveState() || messageError) {
+        qCCritical(lcWatcher).noquote()
+                << QStringLiteral("Not posting build \"%1\": its state folder \"%2\" cannot be "
+                                  "written. Free space or fix permissions there, then start the "
+                                  "watcher again to post.")
+                           .arg(m_config.buildName, m_store.folder());
+        finish(PostFailed);
+        return;
+    }
 
     if (m_config.dryRun) {
         qCInfo(lcWatcher) << "Dry run: the message is printed, not posted.";
@@ -486,6 +552,7 @@ void RunWatcher::postMessage(const QString &message)
     policy.deadline = m_config.postDeadline;
     m_poster = new WebhookPoster(policy, this);
     connect(m_poster, &WebhookPoster::attemptStarting, this, &RunWatcher::handleAttemptStarting);
+    connect(m_poster, &WebhookPoster::attemptRejected, this, &RunWatcher::handleAttemptRejected);
     connect(m_poster, &WebhookPoster::finished, this, &RunWatcher::handlePostFinished);
     m_poster->post(m_config.webhook, m_config.channel, message);
 }
@@ -497,6 +564,20 @@ void RunWatcher::handleAttemptStarting(int attempt)
         m_state.postStartedAt = now();
     m_state.postAttempts = m_attemptsBefore + attempt;
     m_state.postInFlight = true;
+    if (!saveState()) {
+        m_poster->abort(QStringLiteral("The post was not sent because the state file could not "
+                                       "record it first; without that record a restarted watcher "
+                                       "could post twice."));
+    }
+}
+
+void RunWatcher::handleAttemptRejected(int attempt, const QString &error)
+{
+    // The server's answer proves this attempt created nothing, so a watcher
+    // restarted during the wait for the next attempt may post again.
+    Q_UNUSED(attempt)
+    m_state.postInFlight = false;
+    setLastError(error);
     saveState();
 }
 
@@ -509,16 +590,26 @@ void RunWatcher::handlePostFinished(const PostOutcome &outcome)
         m_state.postInFlight = false;
         m_state.lastError.clear();
         saveState();
-        qCInfo(lcWatcher).noquote() << QStringLiteral("Posted the status of build \"%1\" after %2 "
-                                                      "attempts.")
-                                               .arg(m_config.buildName)
-                                               .arg(outcome.attempts);
+        qCInfo(lcWatcher).noquote()
+                << QStringLiteral("Posted the status of build \"%1\" (%2).")
+                           .arg(m_config.buildName,
+                                outcome.attempts == 1
+                                        ? QStringLiteral("1 attempt")
+                                        : QStringLiteral("%1 attempts").arg(outcome.attempts));
         finish(Done);
         return;
     case PostOutcome::Result::Failed:
         m_state.postInFlight = false;
         setLastError(outcome.error);
         saveState();
+        if (m_stopRequested) {
+            qCInfo(lcWatcher).noquote()
+                    << QStringLiteral("Stopped before build \"%1\" was posted; a restarted "
+                                      "watcher posts it.")
+                               .arg(m_config.buildName);
+            finish(Done);
+            return;
+        }
         qCCritical(lcWatcher).noquote()
                 << QStringLiteral("Posting the status of build \"%1\" failed for good: %2")
                            .arg(m_config.buildName, outcome.error);

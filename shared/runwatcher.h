@@ -74,10 +74,11 @@ private:
     void scanReports();
     void updateWatchedPaths();
     VerdictEvidence gatherEvidence(ProcessStatus process) const;
-    void saveState();
+    bool saveState();
     void finalize(const Verdict &verdict);
     void postMessage(const QString &message);
     void handleAttemptStarting(int attempt);
+    void handleAttemptRejected(int attempt, const QString &error);
     void handlePostFinished(const PostOutcome &outcome);
     void resumeUnpostedRun();
     void finish(int exitCode);
@@ -109,5 +110,6 @@ private:
     QElapsedTimer m_sinceLastSave;
     bool m_stateChanged = false;
     bool m_finishing = false;
+    bool m_stopRequested = false;
     int m_attemptsBefore = 0;
 };

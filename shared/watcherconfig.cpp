@@ -2,6 +2,7 @@
 
 #include "shared/buildname.h"
 #include "shared/duration.h"
+#include "shared/webhookurl.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -11,6 +12,9 @@ namespace {
 
 const QString s_defaultAutomationRoot = QStringLiteral("/root/cdc-e2e-cyp-12.17.4");
 const QString s_defaultStateRoot = QStringLiteral("/var/lib/atvm-run-watcher");
+
+// Long enough for any run; timers hold milliseconds in an int, about 24 days.
+constexpr std::chrono::seconds s_maxDuration{7 * 24 * 3600};
 
 struct OptionSpec
 {
@@ -81,9 +85,10 @@ std::optional<QString> checkReadable(const QString &path, const QString &label, 
     const QFileInfo info(path);
     if (!info.exists())
         return std::nullopt; // it may appear later; the watcher waits for it
-    if ((folder && !info.isDir()) || (!folder && info.isDir())) {
+    if ((folder && !info.isDir()) || (!folder && !info.isFile())) {
         return QStringLiteral("%1 \"%2\" is not a %3. Give the path of a %3.")
-                .arg(label, path, folder ? QStringLiteral("folder") : QStringLiteral("file"));
+                .arg(label, path,
+                     folder ? QStringLiteral("folder") : QStringLiteral("regular file"));
     }
     if (!info.isReadable()) {
         return QStringLiteral("%1 \"%2\" is not readable by this user. Fix its permissions.")
@@ -213,6 +218,11 @@ WatcherConfigParse parseWatcherConfig(const QStringList &arguments,
         if (text.isEmpty())
             continue;
         const std::optional<std::chrono::seconds> duration = parseDuration(text);
+        if (duration && *duration > s_maxDuration) {
+            return failure(QStringLiteral("Duration \"%1\" for %2 is longer than the maximum of "
+                                          "7 days. Give a shorter duration.")
+                                   .arg(text, optionLabel(s_options[index])));
+        }
         if (!duration) {
             return failure(QStringLiteral("Invalid duration \"%1\" for %2. Use a positive number "
                                           "with s, m or h, for example 90s, 5m or 1h30m.")
@@ -221,8 +231,18 @@ WatcherConfigParse parseWatcherConfig(const QStringList &arguments,
         *durations[index - 7] = *duration;
     }
 
-    config.dryRun = parser.isSet(dryRunOption)
-            || environment.value(QStringLiteral("ATVM_DRY_RUN")) == QLatin1String("1");
+    const QString dryRunValue = environment.value(QStringLiteral("ATVM_DRY_RUN")).trimmed();
+    static const QStringList yes{QStringLiteral("1"), QStringLiteral("true"),
+                                 QStringLiteral("yes")};
+    static const QStringList no{QString(), QStringLiteral("0"), QStringLiteral("false"),
+                                QStringLiteral("no")};
+    if (!yes.contains(dryRunValue.toLower()) && !no.contains(dryRunValue.toLower())) {
+        return failure(QStringLiteral("Invalid ATVM_DRY_RUN value \"%1\". Use 1, true or yes to "
+                                      "turn the dry run on, or 0, false, no or nothing to turn it "
+                                      "off.")
+                               .arg(dryRunValue));
+    }
+    config.dryRun = parser.isSet(dryRunOption) || yes.contains(dryRunValue.toLower());
 
     config.channel = environment.value(QStringLiteral("MATTERMOST_ATVM_CHANNEL"));
     const QString webhook = environment.value(QStringLiteral("MATTERMOST_ATVM_WEBHOOK"));
@@ -241,6 +261,9 @@ WatcherConfigParse parseWatcherConfig(const QStringList &arguments,
                                           "URL. Copy the URL Mattermost shows for the incoming "
                                           "webhook, such as https://HOST/hooks/ID."));
         }
+        // The poster's own check, so a URL without a hook id fails now, not after the run.
+        if (const std::optional<QString> error = webhookUrlError(config.webhook))
+            return failure(QStringLiteral("MATTERMOST_ATVM_WEBHOOK: %1").arg(*error));
         if (config.channel.isEmpty()) {
             return failure(QStringLiteral("MATTERMOST_ATVM_CHANNEL is not set. Put the channel "
                                           "name (for example atvm-e2e) in "

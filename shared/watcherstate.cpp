@@ -32,6 +32,7 @@ QJsonObject WatcherState::toJson() const
             {QStringLiteral("posted_at"), stateTimeToJson(postedAt)},
             {QStringLiteral("post_started_at"), stateTimeToJson(postStartedAt)},
             {QStringLiteral("post_in_flight"), postInFlight},
+            {QStringLiteral("dry_run"), dryRun},
             {QStringLiteral("post_attempts"), postAttempts},
             {QStringLiteral("last_error"), lastError},
             {QStringLiteral("started_at"), stateTimeToJson(startedAt)},
@@ -77,6 +78,7 @@ std::optional<WatcherState> WatcherState::fromJson(const QJsonObject &object, QS
     state.postedAt = stateTimeFromJson(object.value(QStringLiteral("posted_at")));
     state.postStartedAt = stateTimeFromJson(object.value(QStringLiteral("post_started_at")));
     state.postInFlight = object.value(QStringLiteral("post_in_flight")).toBool();
+    state.dryRun = object.value(QStringLiteral("dry_run")).toBool();
     state.postAttempts = object.value(QStringLiteral("post_attempts")).toInt();
     state.lastError = object.value(QStringLiteral("last_error")).toString();
     state.startedAt = stateTimeFromJson(object.value(QStringLiteral("started_at")));

@@ -29,6 +29,7 @@ struct WatcherState
     QDateTime postedAt;
     QDateTime postStartedAt;
     bool postInFlight = false; // a request was sent and its answer is not recorded yet
+    bool dryRun = false; // decided by a --dry-run watcher, which posts nothing
     int postAttempts = 0;
     QString lastError;
 
@@ -39,8 +40,8 @@ struct WatcherState
     qint64 watcherPid = 0;
 
     QJsonObject metadata; // template, config_family, ...
-    QJsonArray guests;    // [{token, kernel}]
-    QJsonObject paths;    // run_log, report_dir, pid_file, inventory
+    QJsonArray guests; // [{token, kernel}]
+    QJsonObject paths; // run_log, report_dir, pid_file, inventory
 
     ProcessIdentity process;
     bool processAlive = false;

@@ -71,6 +71,7 @@ void WebhookPoster::post(const QUrl &webhook, const QString &channel, const QStr
         return;
     }
     m_posting = true;
+    m_abortReason.clear();
     m_webhook = webhook;
     m_safeUrl = redactedWebhookUrl(webhook);
     m_attempt = 0;
@@ -125,6 +126,10 @@ void WebhookPoster::startAttempt()
     qCInfo(lcWebhook).noquote()
             << QStringLiteral("Posting to %1, attempt %2.").arg(m_safeUrl).arg(m_attempt);
     Q_EMIT attemptStarting(m_attempt);
+    if (!m_abortReason.isEmpty()) {
+        finishLater(PostOutcome::Result::Failed, m_abortReason);
+        return;
+    }
 
     m_upload = new OneShotUploadDevice(m_body);
     m_reply = m_manager.post(request, m_upload);
@@ -198,6 +203,16 @@ void WebhookPoster::handleVerdict(const WebhookAttemptVerdict &verdict, int http
         break;
     }
 
+    Q_EMIT attemptRejected(m_attempt, verdict.error);
+    if (!m_abortReason.isEmpty()) {
+        finish(PostOutcome::Result::Failed, httpStatus,
+               QStringLiteral("%1 (after attempt %2: %3)")
+                       .arg(m_abortReason)
+                       .arg(m_attempt)
+                       .arg(verdict.error));
+        return;
+    }
+
     std::chrono::milliseconds wait = nextBackoff();
     QString reason = QStringLiteral("backoff");
     if (verdict.retryAfter) {
@@ -227,6 +242,20 @@ void WebhookPoster::handleVerdict(const WebhookAttemptVerdict &verdict, int http
                                               .arg(m_attempt)
                                               .arg(verdict.error, formatSeconds(wait), reason);
     m_retryTimer.start(wait);
+}
+
+void WebhookPoster::abort(const QString &reason)
+{
+    if (!m_posting || !m_abortReason.isEmpty())
+        return;
+    m_abortReason = reason;
+    if (m_retryTimer.isActive()) {
+        m_retryTimer.stop();
+        finishLater(PostOutcome::Result::Failed, reason);
+    } else if (m_reply) {
+        m_reply->abort();
+    }
+    // Otherwise an attemptStarting() slot called this, and startAttempt() stops.
 }
 
 std::chrono::milliseconds WebhookPoster::nextBackoff()

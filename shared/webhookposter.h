@@ -78,6 +78,15 @@ public:
     void post(const QUrl &webhook, const QString &channel, const QString &text);
 
     bool isPosting() const { return m_posting; }
+
+    /*!
+        Stops the running post for \a reason: no further attempt starts. A
+        request in flight is cancelled and ends Ambiguous when it was already
+        sent whole; otherwise finished() reports Failed with \a reason. Safe to
+        call from a slot connected to attemptStarting(), which then keeps that
+        request from being sent.
+    */
+    void abort(const QString &reason);
     const PostPolicy &policy() const { return m_policy; }
 
     /*! Returns the request body for \a channel and \a text, as post() sends it. */
@@ -86,6 +95,13 @@ public:
 Q_SIGNALS:
     /*! Emitted synchronously just before request number \a attempt (from 1) is sent. */
     void attemptStarting(int attempt);
+
+    /*!
+        Emitted when request \a attempt ended in a way that proves no post was
+        created (a 429, a 5xx or a connection failure before the request was
+        sent) and the post goes on; \a error says how.
+    */
+    void attemptRejected(int attempt, const QString &error);
     void finished(const PostOutcome &outcome);
 
 private:
@@ -111,4 +127,5 @@ private:
     int m_attempt = 0;
     int m_backoffStep = 0;
     bool m_posting = false;
+    QString m_abortReason; // set by abort(); no attempt starts after it
 };

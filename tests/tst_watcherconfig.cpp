@@ -5,6 +5,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 using namespace std::chrono_literals;
 
 namespace {
@@ -37,6 +39,7 @@ private Q_SLOTS:
     void rejectedInput_data();
     void rejectedInput();
     void webhookSecretNeverInErrors();
+    void dryRunValues();
     void dryRunNeedsNoWebhook();
     void helpListsEveryOption();
 
@@ -136,7 +139,19 @@ void TestWatcherConfig::rejectedInput_data()
     QTest::newRow("log is a folder")
             << QStringList{QStringLiteral("--build-name"), QStringLiteral("ok-build"),
                            QStringLiteral("--run-log"), QStringLiteral("/tmp")}
-            << QStringLiteral("\"/tmp\" is not a file");
+            << QStringLiteral("\"/tmp\" is not a regular file");
+    QTest::newRow("duration over a week")
+            << QStringList{QStringLiteral("--build-name"), QStringLiteral("ok-build"),
+                           QStringLiteral("--poll-interval"), QStringLiteral("100000h")}
+            << QStringLiteral("maximum of 7 days");
+    // Opening a FIFO blocks until a writer appears, so it is rejected up front.
+    const QString fifo = m_root.filePath(QStringLiteral("run.fifo"));
+    QFile::remove(fifo);
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    QTest::newRow("log is a FIFO")
+            << QStringList{QStringLiteral("--build-name"), QStringLiteral("ok-build"),
+                           QStringLiteral("--run-log"), fifo}
+            << QStringLiteral("is not a regular file");
     QTest::newRow("stray argument")
             << QStringList{QStringLiteral("--build-name"), QStringLiteral("ok-build"),
                            QStringLiteral("extra")}
@@ -172,6 +187,13 @@ void TestWatcherConfig::webhookSecretNeverInErrors()
              qPrintable(parse.text));
     QVERIFY2(!parse.text.contains(QStringLiteral("xq9secrethookid")), qPrintable(parse.text));
 
+    environment.insert(QStringLiteral("MATTERMOST_ATVM_WEBHOOK"),
+                       QStringLiteral("http://127.0.0.1:1/"));
+    parse = parseWatcherConfig(arguments(options), environment);
+    QCOMPARE(int(parse.status), int(WatcherConfigParse::Status::Error));
+    QVERIFY2(parse.text.contains(QStringLiteral("MATTERMOST_ATVM_WEBHOOK: ")),
+             qPrintable(parse.text));
+
     environment.remove(QStringLiteral("MATTERMOST_ATVM_WEBHOOK"));
     parse = parseWatcherConfig(arguments(options), environment);
     QCOMPARE(int(parse.status), int(WatcherConfigParse::Status::Error));
@@ -183,6 +205,27 @@ void TestWatcherConfig::webhookSecretNeverInErrors()
     QCOMPARE(int(parse.status), int(WatcherConfigParse::Status::Error));
     QVERIFY2(parse.text.contains(QStringLiteral("MATTERMOST_ATVM_CHANNEL")),
              qPrintable(parse.text));
+}
+
+void TestWatcherConfig::dryRunValues()
+{
+    const QStringList options{QStringLiteral("--build-name"), QStringLiteral("ok-build"),
+                              QStringLiteral("--automation-root"), m_root.path()};
+    for (const char *value : {"1", "true", "YES"}) {
+        QProcessEnvironment environment;
+        environment.insert(QStringLiteral("ATVM_DRY_RUN"), QLatin1String(value));
+        const WatcherConfigParse parse = parseWatcherConfig(arguments(options), environment);
+        QCOMPARE(int(parse.status), int(WatcherConfigParse::Status::Ok));
+        QVERIFY2(parse.config.dryRun, value);
+    }
+    QProcessEnvironment environment = postingEnvironment();
+    environment.insert(QStringLiteral("ATVM_DRY_RUN"), QStringLiteral("0"));
+    QVERIFY(!parseWatcherConfig(arguments(options), environment).config.dryRun);
+
+    environment.insert(QStringLiteral("ATVM_DRY_RUN"), QStringLiteral("maybe"));
+    const WatcherConfigParse parse = parseWatcherConfig(arguments(options), environment);
+    QCOMPARE(int(parse.status), int(WatcherConfigParse::Status::Error));
+    QVERIFY2(parse.text.contains(QStringLiteral("\"maybe\"")), qPrintable(parse.text));
 }
 
 void TestWatcherConfig::dryRunNeedsNoWebhook()

@@ -35,6 +35,10 @@ private Q_SLOTS:
     void ambiguousPostNeverResent();
     void secondWatcherRejected();
     void dryRunPrintsMessage();
+    void realRunPostsAfterDryRun();
+    void stopDuringBackoffPostsLater();
+    void emptyPidFileWaits();
+    void viewerProcessNotFollowed();
 };
 
 void TestWatcherEndToEnd::completedRunPostedOnce()
@@ -276,6 +280,99 @@ void TestWatcherEndToEnd::dryRunPrintsMessage()
     QCOMPARE(run.stateName(), QStringLiteral("FAILED"));
     QCOMPARE(run.state().value(QStringLiteral("posted")).toBool(), false);
     QVERIFY(QFile::exists(run.stateFolder() + QStringLiteral("/message.md")));
+}
+
+void TestWatcherEndToEnd::realRunPostsAfterDryRun()
+{
+    WebhookDoubleProcess mattermost;
+    QVERIFY(mattermost.start({}));
+    RunFixture run;
+    QVERIFY(run.startSimulation(QStringLiteral("failed"), 1));
+    QCOMPARE(RunFixture::waitForExit(run.startWatcher(QUrl(), {QStringLiteral("--dry-run")})), 0);
+    QCOMPARE(run.state().value(QStringLiteral("dry_run")).toBool(), true);
+
+    // The real watcher decides again with its own configuration and posts.
+    QCOMPARE(RunFixture::waitForExit(run.startWatcher(mattermost.webhookUrl())), 0);
+    QCOMPARE(run.stateName(), QStringLiteral("FAILED"));
+    QCOMPARE(run.state().value(QStringLiteral("dry_run")).toBool(), false);
+    QCOMPARE(run.state().value(QStringLiteral("posted")).toBool(), true);
+    QCOMPARE(run.progress().value(QStringLiteral("tests")).toInt(), 12);
+    QCOMPARE(mattermost.records().size(), 1);
+}
+
+void TestWatcherEndToEnd::stopDuringBackoffPostsLater()
+{
+    WebhookDoubleProcess mattermost;
+    QVERIFY(mattermost.start({QStringLiteral("--sequence"), QStringLiteral("rate_limited,ok"),
+                              QStringLiteral("--retry-after"), QStringLiteral("60")}));
+    RunFixture run;
+    QVERIFY(run.startSimulation(QStringLiteral("passed"), 1));
+
+    QProcess *first = run.startWatcher(mattermost.webhookUrl(),
+                                       {QStringLiteral("--post-deadline"), QStringLiteral("5m")});
+    QTRY_COMPARE_WITH_TIMEOUT(mattermost.records().size(), 1, 30000);
+    // The 429 proves nothing was posted, which the record must show before the stop.
+    QTRY_COMPARE_WITH_TIMEOUT(run.state().value(QStringLiteral("post_in_flight")).toBool(), false,
+                              10000);
+    first->terminate();
+    QCOMPARE(RunFixture::waitForExit(first, 10000), 0);
+    QCOMPARE(run.stateName(), QStringLiteral("COMPLETED"));
+    QCOMPARE(run.state().value(QStringLiteral("posted")).toBool(), false);
+
+    QCOMPARE(RunFixture::waitForExit(run.startWatcher(mattermost.webhookUrl())), 0);
+    QCOMPARE(run.state().value(QStringLiteral("posted")).toBool(), true);
+    QCOMPARE(mattermost.records().size(), 2);
+    QCOMPARE(mattermost.records().constLast().value(QStringLiteral("wouldCreatePost")).toBool(),
+             true);
+}
+
+void TestWatcherEndToEnd::emptyPidFileWaits()
+{
+    RunFixture run(QStringLiteral("pid-file-being-written"));
+    QFile pidFile(run.pidFile());
+    QVERIFY(pidFile.open(QIODevice::WriteOnly));
+    pidFile.close();
+
+    QProcess *watcher = run.startWatcher(
+            QUrl(),
+            {QStringLiteral("--dry-run"), QStringLiteral("--startup-grace"), QStringLiteral("3s")});
+    QCOMPARE(RunFixture::waitForExit(watcher), 0);
+    // An empty PID file is no evidence of a dead run, so the startup grace decides.
+    QCOMPARE(run.stateName(), QStringLiteral("UNKNOWN"));
+}
+
+void TestWatcherEndToEnd::viewerProcessNotFollowed()
+{
+    RunFixture run(QStringLiteral("e2e-viewer-check-fc"));
+    QVERIFY(run.startSimulation(QStringLiteral("passed"), 1));
+    QCOMPARE(RunFixture::waitForExit(&run.simulation(), 30000), 0);
+    QVERIFY(QFile::remove(run.pidFile()));
+
+    // An operator following the journal names the build but is not the run.
+    QProcess viewer;
+    viewer.start(QStringLiteral("bash"),
+                 {QStringLiteral("-c"),
+                  QStringLiteral("exec -a 'journalctl -fu atvm-run-watcher@%1.service' sleep 60")
+                          .arg(run.buildName())});
+    QVERIFY(viewer.waitForStarted());
+    const qint64 viewerPid = viewer.processId();
+
+    QProcess *watcher = run.startWatcher(QUrl(), {QStringLiteral("--dry-run")});
+    QCOMPARE(RunFixture::waitForExit(watcher), 0);
+    viewer.kill();
+    viewer.waitForFinished();
+    QCOMPARE(run.stateName(), QStringLiteral("COMPLETED"));
+    const QJsonObject state = run.state();
+    QVERIFY2(state.value(QStringLiteral("process"))
+                             .toObject()
+                             .value(QStringLiteral("pid"))
+                             .toInteger()
+                     != viewerPid,
+             "the watcher followed the journal viewer");
+    QVERIFY2(!state.value(QStringLiteral("reason"))
+                      .toString()
+                      .contains(QStringLiteral("still running")),
+             qPrintable(state.value(QStringLiteral("reason")).toString()));
 }
 
 QTEST_GUILESS_MAIN(TestWatcherEndToEnd)

@@ -103,6 +103,8 @@ private Q_SLOTS:
     void invalidUrlFailsUpFront();
     void emptyTextFailsUpFront();
     void secondPostWhileBusyIgnored();
+    void abortBeforeSendSendsNothing();
+    void abortDuringBackoffStops();
     void redactionHidesHookId();
     void uploadDeviceRefusesRewind();
     void retryAfterParsing_data();
@@ -732,6 +734,43 @@ void tst_WebhookPoster::retryAfterParsing()
         QVERIFY(parsed);
         QCOMPARE(parsed->count(), seconds);
     }
+}
+
+void tst_WebhookPoster::abortBeforeSendSendsNothing()
+{
+    WebhookDoubleProcess webhook;
+    QVERIFY(webhook.start({QStringLiteral("--mode"), QStringLiteral("ok")}));
+
+    // The watcher aborts here when it cannot record the attempt first. The
+    // request is never created, so the double cannot have received one.
+    WebhookPoster poster(testPolicy());
+    connect(&poster, &WebhookPoster::attemptStarting, &poster,
+            [&poster] { poster.abort(QStringLiteral("state not recorded")); });
+    const PostOutcome outcome = postAndWait(poster, webhook.webhookUrl(), QStringLiteral("text"));
+    QCOMPARE(int(outcome.result), int(PostOutcome::Result::Failed));
+    QCOMPARE(outcome.error, QStringLiteral("state not recorded"));
+    QCOMPARE(webhook.records().size(), 0);
+}
+
+void tst_WebhookPoster::abortDuringBackoffStops()
+{
+    WebhookDoubleProcess webhook;
+    QVERIFY(webhook.start({QStringLiteral("--sequence"), QStringLiteral("rate_limited,ok"),
+                           QStringLiteral("--retry-after"), QStringLiteral("5")}));
+
+    WebhookPoster poster(testPolicy());
+    QSignalSpy rejected(&poster, &WebhookPoster::attemptRejected);
+    QSignalSpy finished(&poster, &WebhookPoster::finished);
+    poster.post(webhook.webhookUrl(), QStringLiteral("atvm-runs"), QStringLiteral("text"));
+    QVERIFY(rejected.wait(10000));
+    QCOMPARE(rejected.first().first().toInt(), 1);
+
+    poster.abort(QStringLiteral("stop requested"));
+    QVERIFY(finished.wait(2000));
+    const PostOutcome outcome = finished.first().first().value<PostOutcome>();
+    QCOMPARE(int(outcome.result), int(PostOutcome::Result::Failed));
+    QCOMPARE(outcome.attempts, 1);
+    QCOMPARE(webhook.records().size(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_WebhookPoster)
