@@ -1,11 +1,22 @@
 #include "shared/logfollower.h"
 
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace {
 
@@ -23,6 +34,69 @@ void replaceContent(const QString &path, const QByteArray &bytes)
     QCOMPARE(file.write(bytes), bytes.size());
 }
 
+// Replaces path by a copy of itself with extra appended, the way editors and
+// tools rewrite a file: copy, change the copy, rename it over the original.
+void replaceWithCopy(const QString &path, const QByteArray &extra)
+{
+    const QString copy = path + QStringLiteral(".new");
+    QVERIFY(QFile::copy(path, copy));
+    appendBytes(copy, extra);
+    QCOMPARE(std::rename(QFile::encodeName(copy).constData(), QFile::encodeName(path).constData()),
+             0);
+}
+
+QByteArray sha1Of(const QByteArray &bytes)
+{
+    return QCryptographicHash::hash(bytes, QCryptographicHash::Sha1);
+}
+
+QByteArray numberedLines(int count)
+{
+    QByteArray lines;
+    for (int i = 0; i < count; ++i)
+        lines += "  \xE2\x9C\x93 numbered test line " + QByteArray::number(i) + '\n';
+    return lines;
+}
+
+/*
+    Opens the write end of a FIFO as soon as a reader has opened it, then
+    closes it. A reader blocked in open() on the FIFO returns and reads end of
+    file, so a test that opens the FIFO fails instead of hanging.
+*/
+class FifoWriter
+{
+public:
+    explicit FifoWriter(const QString &path) : m_path(QFile::encodeName(path))
+    {
+        m_thread.reset(QThread::create([this] {
+            while (!m_stop.load()) {
+                // Fails with ENXIO while no reader has the FIFO open.
+                const int fd = ::open(m_path.constData(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+                if (fd >= 0) {
+                    ::close(fd);
+                    return;
+                }
+                QThread::yieldCurrentThread();
+            }
+        }));
+        m_thread->start();
+    }
+
+    ~FifoWriter()
+    {
+        m_stop.store(true);
+        m_thread->wait();
+    }
+
+    FifoWriter(const FifoWriter &) = delete;
+    FifoWriter &operator=(const FifoWriter &) = delete;
+
+private:
+    QByteArray m_path;
+    std::atomic_bool m_stop = false;
+    std::unique_ptr<QThread> m_thread;
+};
+
 } // namespace
 
 class TestLogFollower : public QObject
@@ -39,18 +113,31 @@ private Q_SLOTS:
     void stripEscapeSequences_data();
     void stripEscapeSequences();
     void truncationRestartsFromZero();
+    void rewriteRestartsFromZero_data();
+    void rewriteRestartsFromZero();
     void rotationDrainsOldFile();
+    void copyReplacementContinues_data();
+    void copyReplacementContinues();
+    void shorterCopyStartsOver();
+    void positionHasHeadFingerprint();
     void restoreReadsNothingTwice();
     void restoreAfterReplacementStartsOver();
+    void restoreAfterCopyReplacementContinues();
+    void restoreAfterRewriteStartsOver();
+    void restoreOldPositionWithoutFingerprint();
     void restoreAfterTruncationStartsOver();
     void partialLineFlush();
     void longLineIsCut();
     void longLineCutKeepsWholeCharacters();
     void missingFileThenCreated();
-    void unreadablePathNamesIt();
+    void nonRegularFileRejected_data();
+    void nonRegularFileRejected();
+    void regularFileReplacedByFifo();
     void readsOnlyAddedBytes();
     void largeLogReadInSlices();
     void positionJsonRoundTrip();
+    void positionJsonInvalidFingerprint_data();
+    void positionJsonInvalidFingerprint();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -199,6 +286,43 @@ void TestLogFollower::truncationRestartsFromZero()
     QCOMPARE(follower.position().offset, 4);
 }
 
+void TestLogFollower::rewriteRestartsFromZero_data()
+{
+    QTest::addColumn<QByteArray>("before");
+    QTest::addColumn<QByteArray>("after");
+
+    QTest::newRow("regrown past the offset")
+            << QByteArray("one\ntwo\n") << QByteArray("uno\ndos\ntres\n");
+    QTest::newRow("regrown to the same size")
+            << QByteArray("one\ntwo\n") << QByteArray("ONE\nTWO\n");
+    QTest::newRow("unfinished line, regrown past it")
+            << QByteArray("one\ntw") << QByteArray("eins\nzwei\n");
+    QTest::newRow("log longer than the head")
+            << numberedLines(400) << QByteArray("new run\n") + numberedLines(400);
+}
+
+void TestLogFollower::rewriteRestartsFromZero()
+{
+    QFETCH(QByteArray, before);
+    QFETCH(QByteArray, after);
+
+    appendBytes(m_path, before);
+    LogFollower follower(m_path);
+    follower.readNewLines();
+    const quint64 inode = follower.position().inode;
+
+    // Truncated and written again between two reads: the inode stays and the
+    // file is not shorter than what was read.
+    replaceContent(m_path, after);
+    QVERIFY(after.size() >= before.size());
+
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("was rewritten")));
+    const QStringList lines = follower.readNewLines();
+    QCOMPARE(lines, QString::fromUtf8(after).split(QLatin1Char('\n'), Qt::SkipEmptyParts));
+    QCOMPARE(follower.position().inode, inode);
+    QCOMPARE(follower.position().offset, after.size());
+}
+
 void TestLogFollower::rotationDrainsOldFile()
 {
     appendBytes(m_path, "a\nb-part");
@@ -223,6 +347,86 @@ void TestLogFollower::rotationDrainsOldFile()
     QCOMPARE(follower.readNewLines(), expected);
     QVERIFY(follower.position().inode != oldInode);
     QCOMPARE(follower.position().offset, 12);
+}
+
+void TestLogFollower::copyReplacementContinues_data()
+{
+    QTest::addColumn<QByteArray>("before");
+    QTest::addColumn<QByteArray>("added");
+    QTest::addColumn<QStringList>("expected");
+
+    QTest::newRow("complete lines") << QByteArray("1\n2\n3\n") << QByteArray("4\n5\n")
+                                    << QStringList{QStringLiteral("4"), QStringLiteral("5")};
+    QTest::newRow("copy completes unfinished line")
+            << QByteArray("1\n2-par") << QByteArray("tial\n3\n")
+            << QStringList{QStringLiteral("2-partial"), QStringLiteral("3")};
+    QTest::newRow("nothing added") << QByteArray("1\n2\n") << QByteArray() << QStringList();
+    QTest::newRow("log longer than the head")
+            << numberedLines(400) << QByteArray("after the copy\n")
+            << QStringList{QStringLiteral("after the copy")};
+}
+
+void TestLogFollower::copyReplacementContinues()
+{
+    QFETCH(QByteArray, before);
+    QFETCH(QByteArray, added);
+    QFETCH(QStringList, expected);
+
+    appendBytes(m_path, before);
+    LogFollower follower(m_path);
+    follower.readNewLines();
+    const LogPosition old = follower.position();
+
+    replaceWithCopy(m_path, added);
+    QTest::ignoreMessage(QtInfoMsg, QRegularExpression(QStringLiteral("replaced by a copy")));
+    QCOMPARE(follower.readNewLines(), expected);
+    QVERIFY(follower.position().inode != old.inode);
+    const QByteArray copyContent = before + added;
+    const qint64 lastNewline = copyContent.lastIndexOf('\n') + 1;
+    QCOMPARE(follower.position().offset, lastNewline);
+    QVERIFY(follower.errorString().isEmpty());
+
+    // Later appends to the copy are read once.
+    appendBytes(m_path, "next\n");
+    QCOMPARE(follower.readNewLines(), QStringList{QStringLiteral("next")});
+}
+
+void TestLogFollower::shorterCopyStartsOver()
+{
+    appendBytes(m_path, "1\n2\n3\n");
+    LogFollower follower(m_path);
+    QCOMPARE(follower.readNewLines().size(), 3);
+
+    // Same first bytes, but it ends before the last line read: not a copy.
+    const QString shorter = m_path + QStringLiteral(".new");
+    appendBytes(shorter, "1\n2\n");
+    QCOMPARE(std::rename(QFile::encodeName(shorter).constData(),
+                         QFile::encodeName(m_path).constData()),
+             0);
+
+    QCOMPARE(follower.readNewLines(), (QStringList{QStringLiteral("1"), QStringLiteral("2")}));
+    QCOMPARE(follower.position().offset, 4);
+}
+
+void TestLogFollower::positionHasHeadFingerprint()
+{
+    LogFollower follower(m_path);
+    QCOMPARE(follower.position().headLength, 0);
+    QVERIFY(follower.position().headSha1.isEmpty());
+
+    appendBytes(m_path, "abc\nde");
+    follower.readNewLines();
+    // Only the bytes up to the position count, not the unfinished line.
+    QCOMPARE(follower.position().headLength, 4);
+    QCOMPARE(follower.position().headSha1, sha1Of("abc\n"));
+
+    const QByteArray more = numberedLines(400);
+    appendBytes(m_path, "f\n" + more);
+    follower.readNewLines();
+    const QByteArray content = "abc\ndef\n" + more;
+    QCOMPARE(follower.position().offset, content.size());
+    QCOMPARE(follower.position().headLength, LogFollower::headBytes);
+    QCOMPARE(follower.position().headSha1, sha1Of(content.left(LogFollower::headBytes)));
 }
 
 void TestLogFollower::restoreReadsNothingTwice()
@@ -274,6 +478,75 @@ void TestLogFollower::restoreAfterReplacementStartsOver()
         QSKIP("The filesystem reused the inode of the removed file.");
     QCOMPARE(lines.size(), 3);
     QCOMPARE(lines.first(), QStringLiteral("fresh 1"));
+}
+
+void TestLogFollower::restoreAfterCopyReplacementContinues()
+{
+    appendBytes(m_path, "1\n2\n3-par");
+    // first stays open, so the copy cannot get the old file's inode.
+    LogFollower first(m_path);
+    QCOMPARE(first.readNewLines(), (QStringList{QStringLiteral("1"), QStringLiteral("2")}));
+    const LogPosition saved = LogPosition::fromJson(
+            QJsonDocument::fromJson(QJsonDocument(first.position().toJson()).toJson()).object());
+    QCOMPARE(saved, first.position());
+
+    replaceWithCopy(m_path, "tial\n4\n");
+    LogFollower second(m_path);
+    second.restore(saved);
+    QTest::ignoreMessage(QtInfoMsg, QRegularExpression(QStringLiteral("replaced by a copy")));
+    QCOMPARE(second.readNewLines(),
+             (QStringList{QStringLiteral("3-partial"), QStringLiteral("4")}));
+    QVERIFY(second.position().inode != saved.inode);
+    QCOMPARE(second.position().offset, 16);
+    // Only the bytes after the saved offset 4 were read: "3-partial\n4\n".
+    QCOMPARE(second.totalBytesRead(), 12);
+}
+
+void TestLogFollower::restoreAfterRewriteStartsOver()
+{
+    appendBytes(m_path, "alpha\nbeta\n");
+    LogFollower first(m_path);
+    QCOMPARE(first.readNewLines().size(), 2);
+    const LogPosition saved = first.position();
+
+    // Same inode, at least as long as the saved offset, but other bytes.
+    replaceContent(m_path, "gamma\ndelta\nepsilon\n");
+    LogFollower second(m_path);
+    second.restore(saved);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("was rewritten")));
+    const QStringList expected{QStringLiteral("gamma"), QStringLiteral("delta"),
+                               QStringLiteral("epsilon")};
+    QCOMPARE(second.readNewLines(), expected);
+    QCOMPARE(second.position().inode, saved.inode);
+}
+
+void TestLogFollower::restoreOldPositionWithoutFingerprint()
+{
+    appendBytes(m_path, "1\n2\n");
+    LogFollower first(m_path);
+    QCOMPARE(first.readNewLines().size(), 2);
+    const LogPosition current = first.position();
+
+    // Written by a watcher from before the fingerprint.
+    const QJsonObject oldJson{
+            {QStringLiteral("offset"), 4},
+            {QStringLiteral("device"), QString::number(current.device)},
+            {QStringLiteral("inode"), QString::number(current.inode)},
+    };
+    const LogPosition saved = LogPosition::fromJson(oldJson);
+    QCOMPARE(saved.offset, 4);
+    QCOMPARE(saved.device, current.device);
+    QCOMPARE(saved.inode, current.inode);
+    QCOMPARE(saved.headLength, 0);
+    QVERIFY(saved.headSha1.isEmpty());
+
+    appendBytes(m_path, "3\n");
+    LogFollower second(m_path);
+    second.restore(saved);
+    QCOMPARE(second.readNewLines(), QStringList{QStringLiteral("3")});
+    // From then on the position carries a fingerprint again.
+    QCOMPARE(second.position().headLength, 6);
+    QCOMPARE(second.position().headSha1, sha1Of("1\n2\n3\n"));
 }
 
 void TestLogFollower::restoreAfterTruncationStartsOver()
@@ -364,18 +637,71 @@ void TestLogFollower::missingFileThenCreated()
     QCOMPARE(follower.readNewLines(), QStringList{QStringLiteral("(Run Starting)")});
 }
 
-void TestLogFollower::unreadablePathNamesIt()
+void TestLogFollower::nonRegularFileRejected_data()
 {
-    QVERIFY(QDir(m_dir->path()).mkdir(QStringLiteral("run.log")));
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("typeName");
+
+    QTest::newRow("directory") << QStringLiteral("directory") << QStringLiteral("a directory");
+    QTest::newRow("FIFO") << QStringLiteral("fifo") << QStringLiteral("a FIFO");
+    QTest::newRow("character device")
+            << QStringLiteral("device") << QStringLiteral("a character device");
+}
+
+void TestLogFollower::nonRegularFileRejected()
+{
+    QFETCH(QString, kind);
+    QFETCH(QString, typeName);
+
+    if (kind == QLatin1String("directory")) {
+        QVERIFY(QDir(m_dir->path()).mkdir(QStringLiteral("run.log")));
+    } else if (kind == QLatin1String("fifo")) {
+        QVERIFY2(::mkfifo(QFile::encodeName(m_path).constData(), 0600) == 0,
+                 qPrintable(QString::fromLocal8Bit(std::strerror(errno))));
+    } else {
+        QVERIFY(QFile::link(QStringLiteral("/dev/null"), m_path));
+    }
+    // A plain open() of the FIFO would wait for a writer. The writer thread
+    // unblocks it, so such a follower fails the checks below instead of hanging.
+    FifoWriter writer(m_path);
     LogFollower follower(m_path);
 
-    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("Cannot open run log")));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("not a regular file")));
     QCOMPARE(follower.readNewLines(), QStringList());
-    QVERIFY2(follower.errorString().contains(m_path), qPrintable(follower.errorString()));
+    const QString expected = QStringLiteral("Run log \"%1\" is not a regular file (it is %2); "
+                                            "point --run-log at the run's log file.")
+                                     .arg(m_path, typeName);
+    QCOMPARE(follower.errorString(), expected);
+    QCOMPARE(follower.position().offset, 0);
 
     // The same error is logged once, not on every poll.
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("not a regular file")));
     QCOMPARE(follower.readNewLines(), QStringList());
-    QVERIFY(follower.errorString().contains(m_path));
+    QCOMPARE(follower.errorString(), expected);
+}
+
+void TestLogFollower::regularFileReplacedByFifo()
+{
+    appendBytes(m_path, "1\n2-part");
+    LogFollower follower(m_path);
+    QCOMPARE(follower.readNewLines(), QStringList{QStringLiteral("1")});
+
+    QVERIFY(QFile::rename(m_path, m_path + QStringLiteral(".old")));
+    QVERIFY(::mkfifo(QFile::encodeName(m_path).constData(), 0600) == 0);
+    FifoWriter writer(m_path);
+
+    // The old file's unfinished line is handed out, then reading stops.
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("not a regular file")));
+    QCOMPARE(follower.readNewLines(), QStringList{QStringLiteral("2-part")});
+    QVERIFY2(
+            follower.errorString().contains(QStringLiteral("is not a regular file (it is a FIFO)")),
+            qPrintable(follower.errorString()));
+
+    // Once a log file is back, it is read from the start.
+    QVERIFY(QFile::remove(m_path));
+    appendBytes(m_path, "fresh\n");
+    QCOMPARE(follower.readNewLines(), QStringList{QStringLiteral("fresh")});
+    QVERIFY(follower.errorString().isEmpty());
 }
 
 void TestLogFollower::readsOnlyAddedBytes()
@@ -396,11 +722,57 @@ void TestLogFollower::readsOnlyAddedBytes()
 
 void TestLogFollower::positionJsonRoundTrip()
 {
-    const LogPosition position{123456789012, 0xFFFFFFFFFFFFFF01ULL, (1ULL << 60) + 7};
-    const QByteArray text = QJsonDocument(position.toJson()).toJson();
+    LogPosition position{123456789012, 0xFFFFFFFFFFFFFF01ULL, (1ULL << 60) + 7};
+    position.headLength = LogFollower::headBytes;
+    position.headSha1 = sha1Of("some log head");
+    const QJsonObject json = position.toJson();
+    QCOMPARE(json.value(QStringLiteral("head_length")).toInteger(), LogFollower::headBytes);
+    QCOMPARE(json.value(QStringLiteral("head_sha1")).toString(),
+             QString::fromLatin1(sha1Of("some log head").toHex()));
 
+    const QByteArray text = QJsonDocument(json).toJson();
     QCOMPARE(LogPosition::fromJson(QJsonDocument::fromJson(text).object()), position);
     QCOMPARE(LogPosition::fromJson(QJsonObject()), LogPosition());
+    QCOMPARE(LogPosition::fromJson(LogPosition().toJson()), LogPosition());
+}
+
+void TestLogFollower::positionJsonInvalidFingerprint_data()
+{
+    QTest::addColumn<QJsonValue>("headLength");
+    QTest::addColumn<QJsonValue>("headSha1");
+
+    const QString validSha1 = QString::fromLatin1(sha1Of("head").toHex());
+    QTest::newRow("hash too short") << QJsonValue(4) << QJsonValue(QStringLiteral("abcd"));
+    QTest::newRow("hash not hexadecimal")
+            << QJsonValue(4) << QJsonValue(QString(40, QLatin1Char('z')));
+    QTest::newRow("hash without length") << QJsonValue() << QJsonValue(validSha1);
+    QTest::newRow("length beyond offset") << QJsonValue(200) << QJsonValue(validSha1);
+    QTest::newRow("negative length") << QJsonValue(-4) << QJsonValue(validSha1);
+    QTest::newRow("length without hash") << QJsonValue(4) << QJsonValue(QString());
+}
+
+void TestLogFollower::positionJsonInvalidFingerprint()
+{
+    QFETCH(QJsonValue, headLength);
+    QFETCH(QJsonValue, headSha1);
+
+    QJsonObject json{
+            {QStringLiteral("offset"), 100},
+            {QStringLiteral("device"), QStringLiteral("7")},
+            {QStringLiteral("inode"), QStringLiteral("9")},
+            {QStringLiteral("head_sha1"), headSha1},
+    };
+    if (!headLength.isNull())
+        json.insert(QStringLiteral("head_length"), headLength);
+
+    QTest::ignoreMessage(QtWarningMsg,
+                         QRegularExpression(QStringLiteral("invalid head fingerprint")));
+    const LogPosition position = LogPosition::fromJson(json);
+    QCOMPARE(position.offset, 100);
+    QCOMPARE(position.device, 7);
+    QCOMPARE(position.inode, 9);
+    QCOMPARE(position.headLength, 0);
+    QVERIFY(position.headSha1.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestLogFollower)
