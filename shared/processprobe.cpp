@@ -169,6 +169,12 @@ std::optional<ProcessIdentity> ProcessProbe::findByCommandLine(const QString &bu
             QStringLiteral("ssh"),
             QStringLiteral("start-atvm-run-watcher.sh"),
             QStringLiteral("cancel-atvm-run-watcher.sh"),
+            QStringLiteral("launch-atvm-run.sh"),
+            QStringLiteral("sudo"),
+            QStringLiteral("su"),
+            QStringLiteral("timeout"),
+            QStringLiteral("nsenter"),
+            QStringLiteral("sshd"),
     };
 
     // The build name must stand alone, so "run-1" does not match "run-10".

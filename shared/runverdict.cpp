@@ -9,12 +9,14 @@ bool hasElapsed(const QDateTime &since, const QDateTime &now, std::chrono::secon
     return since.isValid() && since.secsTo(now) >= limit.count();
 }
 
-QString processDescription(const VerdictEvidence &evidence)
+QString specsDone(const RunProgress &progress)
 {
-    QString text = QStringLiteral("the run's process (PID %1)").arg(evidence.pid);
-    if (evidence.exitStatus)
-        text += QStringLiteral(" exited with status %1").arg(*evidence.exitStatus);
-    return text;
+    if (progress.specsTotal < 0)
+        return QStringLiteral("%1 specs were done (Cypress never printed how many it found)")
+                .arg(progress.specsDone);
+    return QStringLiteral("%1 of %2 specs were done")
+            .arg(progress.specsDone)
+            .arg(progress.specsTotal);
 }
 
 // Collects every sign of failure a finished run shows. The log and the
@@ -131,21 +133,18 @@ Verdict decideVerdict(const VerdictEvidence &evidence, const VerdictLimits &limi
     }
 
     if (evidence.process == ProcessStatus::Gone) {
-        QString reason = QStringLiteral("%1 is gone and Cypress never printed its final summary")
-                                 .arg(processDescription(evidence));
-        reason[0] = reason.at(0).toUpper();
+        QString reason = QStringLiteral("The run's process (PID %1) is gone").arg(evidence.pid);
+        if (evidence.exitStatus)
+            reason += QStringLiteral(" with exit status %1").arg(*evidence.exitStatus);
+        reason += QStringLiteral(" and Cypress never printed its final summary");
         const RunProgress &progress = evidence.logProgress;
         if (!evidence.logExists) {
             reason += QStringLiteral("; the run log was never written.");
         } else if (!progress.currentSpec.isEmpty()) {
-            reason += QStringLiteral("; the output stops in spec \"%1\" (%2 of %3 specs done).")
-                              .arg(progress.currentSpec)
-                              .arg(progress.specsDone)
-                              .arg(progress.specsTotal);
+            reason += QStringLiteral("; the output stops in spec \"%1\" (%2).")
+                              .arg(progress.currentSpec, specsDone(progress));
         } else {
-            reason += QStringLiteral("; %1 of %2 specs were done.")
-                              .arg(progress.specsDone)
-                              .arg(progress.specsTotal);
+            reason += QStringLiteral("; %1.").arg(specsDone(progress));
         }
         return {RunState::Terminated, reason};
     }

@@ -138,8 +138,10 @@ std::optional<int> RunWatcher::start()
         m_state.startedAt = now();
     }
 
+    // A watcher restarted without the run's environment keeps what was recorded.
     const RunMetadata metadata = RunMetadata::fromEnvironment(m_config.environment);
-    m_state.metadata = metadata.toJson();
+    if (!(metadata == RunMetadata{}) || m_state.metadata.isEmpty())
+        m_state.metadata = metadata.toJson();
 
     const VmInventoryLoad inventory = VmInventory::load(m_config.inventory);
     if (!inventory.isValid())
@@ -253,7 +255,21 @@ ProcessStatus RunWatcher::probeProcess()
 
     if (m_state.process.isValid()) {
         m_state.processAlive = m_probe.isAlive(m_state.process);
-        return m_state.processAlive ? ProcessStatus::Alive : ProcessStatus::Gone;
+        if (m_state.processAlive)
+            return ProcessStatus::Alive;
+        // A process found only by its command line that ends before the run
+        // wrote anything was a wrapper or a helper, not the run.
+        if (m_processFromCommandLine && !m_parser->summary().runStarted
+            && m_follower->totalBytesRead() == 0 && !exitStatus) {
+            qCInfo(lcProcess).noquote()
+                    << QStringLiteral("Process %1 ended before the run wrote its log; it was not "
+                                      "the run. Searching again.")
+                               .arg(m_state.process.pid);
+            m_state.process = ProcessIdentity{};
+            m_processFromCommandLine = false;
+            return ProcessStatus::NeverFound;
+        }
+        return ProcessStatus::Gone;
     }
 
     const std::optional<qint64> pidFromFile = m_probe.readPidFile(m_config.pidFile);
@@ -294,6 +310,7 @@ ProcessStatus RunWatcher::probeProcess()
         return ProcessStatus::NeverFound;
     m_state.process = *identity;
     m_state.processAlive = true;
+    m_processFromCommandLine = true;
     qCInfo(lcProcess).noquote()
             << QStringLiteral("Following the run's process, PID %1, found by the build name in "
                               "its command line (no PID file at \"%2\").")

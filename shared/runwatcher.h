@@ -111,5 +111,6 @@ private:
     bool m_stateChanged = false;
     bool m_finishing = false;
     bool m_stopRequested = false;
+    bool m_processFromCommandLine = false; // found by build name, not by the PID file
     int m_attemptsBefore = 0;
 };

@@ -73,7 +73,8 @@ void TestRunVerdict::decideVerdict_data()
 
     VerdictEvidence cancelledAfterEnd = finishedEvidence(2);
     cancelledAfterEnd.cancelRequested = true;
-    QTest::newRow("cancel marker beats a failed summary") << cancelledAfterEnd << RunState::Cancelled;
+    QTest::newRow("cancel marker beats a failed summary")
+            << cancelledAfterEnd << RunState::Cancelled;
 
     VerdictEvidence cypressCanceled = finishedEvidence(0);
     cypressCanceled.cypressCanceled = true;
@@ -167,7 +168,13 @@ void TestRunVerdict::reasonNamesEvidence_data()
     terminated.process = ProcessStatus::Gone;
     terminated.exitStatus = 137;
     QTest::newRow("terminated names spec and exit status")
-            << terminated << QStringLiteral("exited with status 137");
+            << terminated << QStringLiteral("(PID 4242) is gone with exit status 137 and");
+
+    VerdictEvidence noTotal = runningEvidence();
+    noTotal.process = ProcessStatus::Gone;
+    noTotal.logProgress = RunProgress{};
+    QTest::newRow("terminated without a spec total")
+            << noTotal << QStringLiteral("0 specs were done (Cypress never printed how many");
 
     QTest::newRow("terminated names the spec")
             << terminated << QStringLiteral("03-windows-guest-migration.cy.js");

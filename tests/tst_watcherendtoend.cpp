@@ -39,6 +39,7 @@ private Q_SLOTS:
     void stopDuringBackoffPostsLater();
     void emptyPidFileWaits();
     void viewerProcessNotFollowed();
+    void wrapperEndingEarlyIgnored();
 };
 
 void TestWatcherEndToEnd::completedRunPostedOnce()
@@ -373,6 +374,26 @@ void TestWatcherEndToEnd::viewerProcessNotFollowed()
                       .toString()
                       .contains(QStringLiteral("still running")),
              qPrintable(state.value(QStringLiteral("reason")).toString()));
+}
+
+void TestWatcherEndToEnd::wrapperEndingEarlyIgnored()
+{
+    RunFixture run(QStringLiteral("e2e-wrapper-check-fc"));
+
+    // A short-lived helper names the build before any run exists, as a
+    // wrapper around the start script would.
+    QProcess wrapper;
+    wrapper.start(QStringLiteral("bash"),
+                  {QStringLiteral("-c"), QStringLiteral("sleep 1; true"), run.buildName()});
+    QVERIFY(wrapper.waitForStarted());
+
+    QProcess *watcher = run.startWatcher(
+            QUrl(),
+            {QStringLiteral("--dry-run"), QStringLiteral("--startup-grace"), QStringLiteral("4s")});
+    QCOMPARE(RunFixture::waitForExit(watcher), 0);
+    wrapper.waitForFinished();
+    // Not TERMINATED: the helper ended before the run wrote anything.
+    QCOMPARE(run.stateName(), QStringLiteral("UNKNOWN"));
 }
 
 QTEST_GUILESS_MAIN(TestWatcherEndToEnd)
