@@ -278,7 +278,41 @@ std::optional<QJsonObject> waitForOutcome(const QString &rootPath, const QString
     return outcome;
 }
 
-int startRun(const ConsoleRoot &root, const QCommandLineParser &parser, bool json)
+// Runs the root's start command, bounded by timeoutSeconds, with its output passed through.
+int runStartCommand(const ConsoleRoot &root, const StartRequest &request, int timeoutSeconds)
+{
+    const QString program = root.config.startCommand.constFirst();
+    QProcess process;
+    process.setProcessChannelMode(QProcess::ForwardedChannels);
+    process.start(program,
+                  startCommandArguments(root.config.startCommand, startScriptOptions(request)));
+    if (!process.waitForStarted(timeoutSeconds * 1000)) {
+        err() << "Cannot run start command \"" << program << "\": " << process.errorString()
+              << ".\n";
+        return s_exitFailure;
+    }
+    if (!process.waitForFinished(timeoutSeconds * 1000)) {
+        process.kill();
+        process.waitForFinished(5000);
+        err() << "Start command \"" << program << "\" did not finish within " << timeoutSeconds
+              << " s and was stopped; check the controller, or raise --timeout.\n";
+        return s_exitFailure;
+    }
+    if (process.exitStatus() != QProcess::NormalExit) {
+        err() << "Start command \"" << program
+              << "\" crashed or was killed by a signal; the watcher may not have started.\n";
+        return s_exitFailure;
+    }
+    if (process.exitCode() != 0) {
+        err() << "Start command \"" << program << "\" failed with exit status "
+              << process.exitCode() << "; its output above says why.\n";
+        return s_exitFailure;
+    }
+    return 0;
+}
+
+int startRun(const ConsoleRoot &root, const QCommandLineParser &parser, int waitSeconds,
+             int timeoutSeconds, bool json)
 {
     StartRequest request;
     request.buildName = parser.value(QStringLiteral("build-name"));
@@ -288,18 +322,8 @@ int startRun(const ConsoleRoot &root, const QCommandLineParser &parser, bool jso
     request.metadata.integrationPlugin = parser.value(QStringLiteral("integration-plugin"));
     request.metadata.scopeDescription = parser.value(QStringLiteral("scope-description"));
 
-    if (!root.config.startCommand.isEmpty()) {
-        QProcess process;
-        process.setProcessChannelMode(QProcess::ForwardedChannels);
-        process.start(root.config.startCommand.constFirst(),
-                      startCommandArguments(root.config.startCommand, startScriptOptions(request)));
-        if (!process.waitForFinished(-1) || process.exitStatus() != QProcess::NormalExit) {
-            err() << "Start command \"" << root.config.startCommand.constFirst()
-                  << "\" failed: " << process.errorString() << "\n";
-            return s_exitFailure;
-        }
-        return process.exitCode();
-    }
+    if (!root.config.startCommand.isEmpty())
+        return runStartCommand(root, request, timeoutSeconds);
 
     const QDateTime now = QDateTime::currentDateTimeUtc();
     request.id = newStartRequestId(now);
@@ -311,7 +335,6 @@ int startRun(const ConsoleRoot &root, const QCommandLineParser &parser, bool jso
         return s_exitFailure;
     }
 
-    const int waitSeconds = parser.value(QStringLiteral("wait")).toInt();
     std::optional<QJsonObject> outcome;
     if (waitSeconds > 0)
         outcome = waitForOutcome(root.config.path, request.id, waitSeconds);
@@ -351,7 +374,8 @@ int runConsole(const QStringList &arguments)
             "  show BUILD       show one run\n"
             "  preview BUILD    print the run's Mattermost message as markdown\n"
             "  start            start a watcher (--build-name and the metadata options)\n"
-            "  cancel BUILD     write the cancellation marker of a run"));
+            "  cancel BUILD     write the cancellation marker of a WATCHING run\n\n"
+            "BUILD is the name of the run's folder in the state root."));
     parser.addHelpOption();
     parser.addOptions({
             {QStringLiteral("console"), QStringLiteral("Run in console mode (no window).")},
@@ -361,8 +385,8 @@ int runConsole(const QStringList &arguments)
                             "Replaces the configured roots."),
              QStringLiteral("PATH[=NAME]")},
             {QStringLiteral("timeout"),
-             QStringLiteral("Seconds to wait for a root before calling it unreachable "
-                            "(default 10)."),
+             QStringLiteral("Seconds to wait for a root before calling it unreachable, and "
+                            "for a root's start command to finish (default 10)."),
              QStringLiteral("SECONDS"), QStringLiteral("10")},
             {QStringLiteral("build-name"), QStringLiteral("start: the build name."),
              QStringLiteral("NAME")},
@@ -409,6 +433,14 @@ int runConsole(const QStringList &arguments)
         return s_exitUsage;
     }
 
+    bool waitValid = false;
+    const int waitSeconds = parser.value(QStringLiteral("wait")).toInt(&waitValid);
+    if (!waitValid || waitSeconds < 0) {
+        err() << "Invalid --wait \"" << parser.value(QStringLiteral("wait"))
+              << "\"; use a whole number of seconds, 0 (do not wait) or more.\n";
+        return s_exitUsage;
+    }
+
     QList<StateRootConfig> configs;
     const QStringList rootArguments = parser.values(QStringLiteral("root"));
     for (const QString &argument : rootArguments) {
@@ -423,6 +455,7 @@ int runConsole(const QStringList &arguments)
         QSettings settings;
         configs = loadStateRoots(settings);
     }
+    configs = withDistinctControllerNames(configs);
 
     const bool needsBuild = command == QLatin1String("show") || command == QLatin1String("preview")
             || command == QLatin1String("cancel");
@@ -459,7 +492,7 @@ int runConsole(const QStringList &arguments)
             err() << error << "\n";
             return s_exitUsage;
         }
-        return startRun(*root, parser, json);
+        return startRun(*root, parser, waitSeconds, timeoutSeconds, json);
     }
 
     const std::optional<RunRow> row = findRun(roots, positional.at(1), &error);

@@ -45,10 +45,18 @@ QList<RunHistoryPoint> DashboardRoots::history() const
     return m_history ? m_history->points() : QList<RunHistoryPoint>();
 }
 
-bool DashboardRoots::addRoot(const StateRootConfig &root)
+bool DashboardRoots::addRoot(const StateRootConfig &newRoot)
 {
-    if (this->root(root.path))
+    if (this->root(newRoot.path))
         return false;
+
+    QStringList takenNames;
+    for (const Entry &entry : std::as_const(m_entries))
+        takenNames.append(entry.config.displayName());
+    StateRootConfig root = newRoot;
+    const QString name = distinctControllerName(root, takenNames);
+    if (name != root.displayName())
+        root.controllerName = name;
 
     auto *monitor = new StateRootMonitor(root.path, this);
     monitor->setLocalPollInterval(m_localPoll);

@@ -31,7 +31,10 @@ public:
     std::optional<StateRootConfig> root(const QString &rootPath) const;
     QList<RunHistoryPoint> history() const;
 
-    /*! Adds \a root and starts reading it; returns false when its path is listed already. */
+    /*!
+        Adds \a root and starts reading it; returns false when its path is listed
+        already. A root whose name another root has gets a distinct one (distinctControllerName()).
+    */
     bool addRoot(const StateRootConfig &root);
     void removeRoot(const QString &rootPath);
     void refreshAll();

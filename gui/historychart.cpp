@@ -25,6 +25,11 @@ HistoryChart::HistoryChart(QWidget *parent) : QWidget(parent)
     setHistory(QString(), {});
 }
 
+QChart *HistoryChart::chart() const
+{
+    return m_view->chart();
+}
+
 void HistoryChart::setHistory(const QString &title, const QList<RunHistoryPoint> &points)
 {
     m_pointCount = int(points.size());
@@ -32,7 +37,8 @@ void HistoryChart::setHistory(const QString &title, const QList<RunHistoryPoint>
     m_emptyLabel->setVisible(points.isEmpty());
 
     auto *chart = new QChart;
-    chart->setTitle(title);
+    // QChart renders its title as rich text; the template name comes from a state file.
+    chart->setTitle(title.toHtmlEscaped());
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(4, 4, 4, 4));
 

@@ -24,6 +24,7 @@ public:
     void setHistory(const QString &title, const QList<RunHistoryPoint> &points);
 
     int pointCount() const { return m_pointCount; }
+    QChart *chart() const;
 
 private:
     QChartView *m_view = nullptr;

@@ -1,6 +1,7 @@
 #include "gui/mainwindow.h"
 
 #include "gui/dashboardroots.h"
+#include "gui/plaintext.h"
 #include "gui/rootdialog.h"
 #include "gui/rundetailview.h"
 #include "gui/runfiltermodel.h"
@@ -16,7 +17,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMessageBox>
 #include <QProcess>
 #include <QSettings>
 #include <QSplitter>
@@ -215,12 +215,14 @@ void MainWindow::updateRootList()
                 ? formatAge(snapshot.newestUpdateAt.secsTo(now))
                 : tr("–");
         item->setText(RootAgeColumn, age);
-        item->setToolTip(RootStatusColumn,
-                         snapshot.reachable
-                                 ? tr("Read %1 ago; %2 runs.")
-                                           .arg(formatAge(snapshot.lastGoodReadAt.secsTo(now)))
-                                           .arg(snapshot.runs.size())
-                                 : snapshot.error);
+        item->setToolTip(
+                RootStatusColumn,
+                plainToolTip(snapshot.reachable
+                                     ? tr("Read %1 ago; %2 runs.")
+                                               .arg(formatAge(snapshot.lastGoodReadAt.secsTo(now)))
+                                               .arg(snapshot.runs.size())
+                                     : snapshot.error));
+        item->setToolTip(RootPathColumn, plainToolTip(root.path));
         item->setToolTip(RootAgeColumn, tr("Age of the newest state update in this root."));
     }
     updateActions();
@@ -241,10 +243,12 @@ void MainWindow::updateControllerFilter()
 
 void MainWindow::updateActions()
 {
-    m_startAction->setEnabled(!m_roots->roots().isEmpty());
     m_removeRootAction->setEnabled(!m_rootList->selectedItems().isEmpty());
     const std::optional<RunRow> row = selectedRow();
-    m_cancelAction->setEnabled(row && !row->isArchived() && row->entry.record
+    // Nothing can be written to an unreachable root, so its rows offer no action.
+    const bool rowRootReachable = !row || m_roots->snapshot(row->rootPath).reachable;
+    m_startAction->setEnabled(!m_roots->roots().isEmpty() && rowRootReachable);
+    m_cancelAction->setEnabled(row && rowRootReachable && !row->isArchived() && row->entry.record
                                && row->entry.record->state == RunState::Watching
                                && !row->entry.cancelRequested);
 }
@@ -265,8 +269,8 @@ void MainWindow::addRoot()
     if (!root)
         return;
     if (!m_roots->addRoot(*root)) {
-        QMessageBox::information(this, tr("Add state root"),
-                                 tr("The state root \"%1\" is listed already.").arg(root->path));
+        showPlainWarning(this, tr("Add state root"),
+                         tr("The state root \"%1\" is listed already.").arg(root->path));
         return;
     }
     saveRoots();
@@ -332,7 +336,7 @@ void MainWindow::startRun()
         return;
     const ControlWriteResult result = submitStart(dialog.rootPath(), dialog.request());
     if (!result.ok)
-        QMessageBox::warning(this, tr("Start watcher"), result.error);
+        showPlainWarning(this, tr("Start watcher"), result.error);
 }
 
 ControlWriteResult MainWindow::submitStart(const QString &rootPath, StartRequest request)
@@ -379,16 +383,19 @@ void MainWindow::runStartCommand(const StateRootConfig &root, const StartRequest
                     m_roots->refreshAll();
                     return;
                 }
-                QMessageBox::warning(this, tr("Start watcher"),
-                                     tr("The start command for %1 failed with exit code %2:\n%3")
-                                             .arg(buildName)
-                                             .arg(exitCode)
-                                             .arg(output));
+                const QString failure = status == QProcess::NormalExit
+                        ? tr("The start command \"%1\" for %2 failed with exit status %3:\n%4")
+                                  .arg(process->program(), buildName)
+                                  .arg(exitCode)
+                                  .arg(output)
+                        : tr("The start command \"%1\" for %2 crashed or was killed:\n%3")
+                                  .arg(process->program(), buildName, output);
+                showPlainWarning(this, tr("Start watcher"), failure);
             });
     connect(process, &QProcess::errorOccurred, this, [this, process](QProcess::ProcessError error) {
         if (error != QProcess::FailedToStart)
             return;
-        QMessageBox::warning(
+        showPlainWarning(
                 this, tr("Start watcher"),
                 tr("Cannot run \"%1\": %2.").arg(process->program(), process->errorString()));
         process->deleteLater();
@@ -402,16 +409,15 @@ void MainWindow::confirmCancel()
     const std::optional<RunRow> row = selectedRow();
     if (!row)
         return;
-    const QMessageBox::StandardButton answer = QMessageBox::question(
+    const bool confirmed = askPlainQuestion(
             this, tr("Cancel run"),
             tr("Cancel the run %1 on %2? The watcher records CANCELLED and posts nothing.")
-                    .arg(row->buildName(), row->controllerName),
-            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
-    if (answer != QMessageBox::Yes)
+                    .arg(row->buildName(), row->controllerName));
+    if (!confirmed)
         return;
     const ControlWriteResult result = cancelSelectedRun();
     if (!result.ok)
-        QMessageBox::warning(this, tr("Cancel run"), result.error);
+        showPlainWarning(this, tr("Cancel run"), result.error);
 }
 
 ControlWriteResult MainWindow::cancelSelectedRun()
@@ -421,6 +427,12 @@ ControlWriteResult MainWindow::cancelSelectedRun()
         return ControlWriteResult{false, QString(),
                                   tr("No run is selected; select a run in the "
                                      "table first.")};
+    }
+    if (row->isArchived()) {
+        return ControlWriteResult{false, QString(),
+                                  tr("Run %1 is archived: its folder is gone, so there is "
+                                     "nothing to cancel.")
+                                          .arg(row->buildName())};
     }
     const ControlWriteResult result = writeCancelMarker(
             row->rootPath, row->buildName(), currentUserAtHost(), QDateTime::currentDateTimeUtc());

@@ -38,6 +38,8 @@ public:
     QTableView *runTable() const { return m_table; }
     QTreeWidget *rootList() const { return m_rootList; }
     RunDetailView *detailView() const { return m_detail; }
+    QAction *startAction() const { return m_startAction; }
+    QAction *cancelAction() const { return m_cancelAction; }
 
     /*! Selects the run \a buildName of \a rootPath; returns false when it is not listed. */
     bool selectRun(const QString &rootPath, const QString &buildName);

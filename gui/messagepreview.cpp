@@ -15,7 +15,7 @@ QString messagePreviewMarkdown(const RunRow &row, const QDateTime &now)
 
     const RunRecord &record = *row.entry.record;
     StatusMessageInput input;
-    input.buildName = record.buildName;
+    input.buildName = row.buildName();
     input.state = record.state;
     input.reason = record.reason;
     input.metadata = record.metadata;
@@ -35,4 +35,24 @@ QString messagePreviewMarkdown(const RunRow &row, const QDateTime &now)
                                           "message its current state would give.*")
                       .arg(runStateName(record.state));
     return note + QStringLiteral("\n\n---\n\n") + buildStatusMessage(input);
+}
+
+QString markdownWithHardLineBreaks(const QString &markdown)
+{
+    QStringList lines = markdown.split(QLatin1Char('\n'));
+    bool inFence = false;
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        QString &line = lines[i];
+        const QString trimmed = line.trimmed();
+        if (trimmed.startsWith(QLatin1String("```")) || trimmed.startsWith(QLatin1String("~~~"))) {
+            inFence = !inFence;
+            continue;
+        }
+        const bool nextIsText = i + 1 < lines.size() && !lines.at(i + 1).trimmed().isEmpty();
+        if (inFence || trimmed.isEmpty() || !nextIsText)
+            continue;
+        if (!line.endsWith(QLatin1String("  ")) && !line.endsWith(QLatin1Char('\\')))
+            line += QLatin1String("  ");
+    }
+    return lines.join(QLatin1Char('\n'));
 }

@@ -1,5 +1,7 @@
 #include "gui/rootdialog.h"
 
+#include "gui/plaintext.h"
+
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
@@ -7,7 +9,6 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
 
@@ -32,7 +33,7 @@ RootDialog::RootDialog(QWidget *parent) : QDialog(parent)
     m_name->setPlaceholderText(tr("controller name, for example ctl1"));
     m_command = new QLineEdit(this);
     m_command->setPlaceholderText(QStringLiteral(
-            "ssh ctl1 sudo /opt/atvm-watcher-service/bin/start-atvm-run-watcher.sh"));
+            "ssh ctl1 sudo /opt/atvm-watcher-service/libexec/start-atvm-run-watcher.sh"));
 
     auto *hint = new QLabel(tr("The state root is a local folder or an sshfs mount of the "
                                "controller's /var/lib/atvm-run-watcher. Without a start command, "
@@ -50,7 +51,7 @@ RootDialog::RootDialog(QWidget *parent) : QDialog(parent)
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
         QString error;
         if (!root(&error)) {
-            QMessageBox::warning(this, windowTitle(), error);
+            showPlainWarning(this, windowTitle(), error);
             return;
         }
         accept();

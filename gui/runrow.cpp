@@ -5,10 +5,9 @@
 
 QString RunRow::buildName() const
 {
+    // The folder is the run's address; a build_name inside state.json may differ.
     if (archived)
         return archived->buildName;
-    if (entry.record)
-        return entry.record->buildName;
     return entry.folderName;
 }
 
@@ -18,7 +17,7 @@ DisplayState displayStateOf(const RunRow &row, const QDateTime &now)
     if (row.archived) {
         state = row.archived->state;
     } else if (!row.entry.record) {
-        return DisplayState::NoState;
+        return row.entry.unreadable ? DisplayState::Unreadable : DisplayState::NoState;
     } else {
         if (isWatcherLost(*row.entry.record, now))
             return DisplayState::WatcherLost;
@@ -65,15 +64,18 @@ QString displayStateName(DisplayState state)
         return QStringLiteral("UNKNOWN");
     case DisplayState::NoState:
         return QStringLiteral("NO STATE");
+    case DisplayState::Unreadable:
+        return QStringLiteral("UNREADABLE");
     }
     return QStringLiteral("UNKNOWN");
 }
 
 QList<DisplayState> allDisplayStates()
 {
-    return {DisplayState::Watching, DisplayState::WatcherLost, DisplayState::Completed,
-            DisplayState::Failed,   DisplayState::Cancelled,   DisplayState::Terminated,
-            DisplayState::Hung,     DisplayState::Unknown,     DisplayState::NoState};
+    return {DisplayState::Watching,  DisplayState::WatcherLost, DisplayState::Completed,
+            DisplayState::Failed,    DisplayState::Cancelled,   DisplayState::Terminated,
+            DisplayState::Hung,      DisplayState::Unknown,     DisplayState::NoState,
+            DisplayState::Unreadable};
 }
 
 QColor displayStateColor(DisplayState state)
@@ -94,6 +96,8 @@ QColor displayStateColor(DisplayState state)
     case DisplayState::Hung:
         return QColor(0xd8, 0x43, 0x15);
     case DisplayState::Unknown:
+    case DisplayState::Unreadable:
+        return QColor(0x6d, 0x4c, 0x41);
     case DisplayState::NoState:
         break;
     }
@@ -112,6 +116,17 @@ QString formatShortTime(const QDateTime &time)
     if (!time.isValid())
         return QString();
     return time.toLocalTime().toString(QStringLiteral("MM-dd HH:mm"));
+}
+
+QString futureUpdateWarning(const RunRecord &record, const QDateTime &now)
+{
+    return QCoreApplication::translate("RunRow",
+                                       "updated_at %1 is %2 ahead of this machine's clock, so the "
+                                       "age of this state is unknown and the watcher is not known "
+                                       "to be alive. Check the clocks of the controller and of "
+                                       "this machine.")
+            .arg(record.updatedAt.toUTC().toString(Qt::ISODate),
+                 formatAge(now.secsTo(record.updatedAt)));
 }
 
 QString formatAge(qint64 seconds)

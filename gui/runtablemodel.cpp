@@ -1,7 +1,11 @@
 #include "gui/runtablemodel.h"
 
+#include "gui/plaintext.h"
+
 #include <QBrush>
 #include <QFont>
+
+#include <algorithm>
 
 RunTableModel::RunTableModel(QObject *parent) : QAbstractTableModel(parent) { }
 
@@ -80,15 +84,7 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
         return parts.join(QLatin1Char('\n'));
     }
     case Qt::ToolTipRole:
-        if (row.isArchived())
-            return tr("Finished run kept in the local history; its folder is gone.");
-        if (!row.rootReachable)
-            return tr("The state root is unreachable; this is the last data read.");
-        if (row.entry.stale)
-            return tr("Stale: %1").arg(row.entry.readError);
-        if (row.entry.record && index.column() == StateColumn)
-            return row.entry.record->reason;
-        return {};
+        return plainToolTip(toolTip(row, index.column()));
     case Qt::ForegroundRole:
         if (row.isStale() || row.isArchived())
             return QBrush(Qt::gray);
@@ -113,6 +109,23 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
     default:
         return {};
     }
+}
+
+QString RunTableModel::toolTip(const RunRow &row, int column) const
+{
+    if (row.isArchived())
+        return tr("Finished run kept in the local history; its folder is gone.");
+    if (!row.rootReachable)
+        return tr("The state root is unreachable; this is the last data read.");
+    if (row.entry.stale || (!row.entry.record && row.entry.unreadable))
+        return tr("Stale: %1").arg(row.entry.readError);
+    if (!row.entry.record)
+        return column == StateColumn ? row.entry.readError : QString();
+    if (isUpdateInFuture(*row.entry.record, now()))
+        return futureUpdateWarning(*row.entry.record, now());
+    if (column == StateColumn)
+        return row.entry.record->reason;
+    return QString();
 }
 
 double RunTableModel::progressFraction(const RunRow &row)
@@ -280,6 +293,14 @@ void RunTableModel::rebuildRows()
     // An archived run fills in only for a folder that the controller's root no
     // longer lists. An unreachable root keeps listing its runs, so they stay live rows.
     for (const RunHistoryPoint &point : std::as_const(m_archivedCandidates)) {
+        // Runs of a root that was removed from the list stay in the history
+        // file but are not shown.
+        const auto configured =
+                std::find_if(m_roots.cbegin(), m_roots.cend(), [&point](const RootRows &root) {
+                    return root.config.displayName() == point.controllerName;
+                });
+        if (configured == m_roots.cend())
+            continue;
         bool listed = false;
         for (const RunRow &row : std::as_const(rows)) {
             if (row.controllerName == point.controllerName && row.buildName() == point.buildName)
@@ -290,10 +311,7 @@ void RunTableModel::rebuildRows()
         RunRow row;
         row.controllerName = point.controllerName;
         row.archived = point;
-        for (const RootRows &root : std::as_const(m_roots)) {
-            if (root.config.displayName() == point.controllerName)
-                row.rootPath = root.config.path;
-        }
+        row.rootPath = configured->config.path;
         rows.append(row);
     }
 

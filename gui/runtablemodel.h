@@ -61,7 +61,7 @@ public:
     /*! Removes every row of the root at \a rootPath. */
     void removeRoot(const QString &rootPath);
 
-    /*! Sets finished runs to list when their folder is gone from a reachable root. */
+    /*! Sets finished runs to list when their folder is gone from a configured root. */
     void setArchivedRuns(const QList<RunHistoryPoint> &points);
 
     const RunRow *rowAt(int row) const;
@@ -78,6 +78,7 @@ private:
     QVariant displayData(const RunRow &row, int column) const;
     QVariant sortData(const RunRow &row, int column) const;
     QString progressText(const RunRow &row) const;
+    QString toolTip(const RunRow &row, int column) const;
     static double progressFraction(const RunRow &row);
     void rebuildRows();
 

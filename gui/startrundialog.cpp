@@ -35,6 +35,7 @@ StartRunDialog::StartRunDialog(const QList<StateRootConfig> &roots, const QStrin
     m_scopeDescription = new QLineEdit(this);
     m_validation = new QLabel(this);
     m_validation->setWordWrap(true);
+    m_validation->setTextFormat(Qt::PlainText);
     m_validation->setStyleSheet(QStringLiteral("color: #c62828"));
 
     auto *form = new QFormLayout;

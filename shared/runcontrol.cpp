@@ -1,6 +1,7 @@
 #include "shared/runcontrol.h"
 
 #include "shared/buildname.h"
+#include "shared/staterootreader.h"
 
 #include <QDir>
 #include <QFile>
@@ -127,14 +128,14 @@ ControlWriteResult writeStartRequest(const QString &rootPath, const StartRequest
                                     .arg(rootPath));
     }
 
-    QFile stateFile(
-            QDir(rootDir.filePath(request.buildName)).filePath(QStringLiteral("state.json")));
-    if (stateFile.open(QIODevice::ReadOnly)) {
-        const RunRecordParseResult parsed =
-                parseRunRecord(stateFile.readAll(), stateFile.fileName());
+    const QString statePath =
+            QDir(rootDir.filePath(request.buildName)).filePath(QStringLiteral("state.json"));
+    const RegularFileRead state = readRegularFile(statePath, maxStateFileBytes);
+    if (state.bytes) {
+        const RunRecordParseResult parsed = parseRunRecord(*state.bytes, statePath);
         if (parsed.record && parsed.record->state == RunState::Watching
             && !isWatcherLost(*parsed.record, QDateTime::currentDateTimeUtc())) {
-            return writeFailure(stateFile.fileName(),
+            return writeFailure(statePath,
                                 QStringLiteral("Build \"%1\" is already being watched; cancel it "
                                                "or choose another build name.")
                                         .arg(request.buildName));
@@ -182,6 +183,35 @@ ControlWriteResult writeCancelMarker(const QString &rootPath, const QString &bui
                             QStringLiteral("No run folder \"%1\"; check the build name and the "
                                            "state root.")
                                     .arg(runDir));
+    }
+
+    // The watcher of a finished run has exited, so a marker there would only
+    // mislead the next start; cancel-atvm-run-watcher.sh refuses the same way.
+    const QString statePath = QDir(runDir).filePath(QStringLiteral("state.json"));
+    const RegularFileRead state = readRegularFile(statePath, maxStateFileBytes);
+    if (!state.bytes && state.missing) {
+        return writeFailure(statePath,
+                            QStringLiteral("Run \"%1\" has no state.json, so no watcher records "
+                                           "it; nothing changed.")
+                                    .arg(buildName));
+    }
+    if (!state.bytes) {
+        return writeFailure(statePath,
+                            QStringLiteral("Cannot read the state of run \"%1\": %2 Nothing "
+                                           "changed; try again.")
+                                    .arg(buildName, state.error));
+    }
+    const RunRecordParseResult parsed = parseRunRecord(*state.bytes, statePath);
+    if (!parsed.record) {
+        return writeFailure(statePath,
+                            QStringLiteral("Cannot read the state of run \"%1\": %2 Nothing "
+                                           "changed; try again.")
+                                    .arg(buildName, parsed.error));
+    }
+    if (parsed.record->state != RunState::Watching) {
+        return writeFailure(statePath,
+                            QStringLiteral("Run \"%1\" already finished as %2; nothing changed.")
+                                    .arg(buildName, runStateName(parsed.record->state)));
     }
 
     const QJsonObject marker{

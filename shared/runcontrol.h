@@ -62,8 +62,10 @@ QString newStartRequestId(const QDateTime &now);
 ControlWriteResult writeStartRequest(const QString &rootPath, const StartRequest &request);
 
 /*!
-    Writes the cancellation marker <root>/<build>/cancel.json atomically. The
-    run folder must exist; the watcher records CANCELLED once it sees the file.
+    Writes the cancellation marker <root>/<build>/cancel.json atomically;
+    \a buildName is the run's folder name. The folder's state.json must record
+    WATCHING: a missing, unreadable or finished state is rejected with nothing
+    written. The watcher records CANCELLED once it sees the file.
 */
 ControlWriteResult writeCancelMarker(const QString &rootPath, const QString &buildName,
                                      const QString &requestedBy, const QDateTime &now);

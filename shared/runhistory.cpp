@@ -3,10 +3,12 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
+#include <QSet>
 
 #include <algorithm>
 
@@ -140,8 +142,42 @@ bool RunHistoryStore::add(const RunHistoryPoint &point)
     return true;
 }
 
-std::optional<QString> RunHistoryStore::save() const
+void RunHistoryStore::prune()
 {
+    // The same grouping as relatedHistory(): by template, else by build name.
+    QHash<QString, QList<qsizetype>> groups;
+    for (qsizetype i = 0; i < m_points.size(); ++i) {
+        const RunHistoryPoint &point = m_points.at(i);
+        const QString key = point.templateName.isEmpty()
+                ? QStringLiteral("build:") + point.buildName
+                : QStringLiteral("template:") + point.templateName;
+        groups[key].append(i);
+    }
+
+    QSet<qsizetype> dropped;
+    for (QList<qsizetype> &indexes : groups) {
+        if (indexes.size() <= maxRunsPerGroup)
+            continue;
+        std::sort(indexes.begin(), indexes.end(), [this](qsizetype left, qsizetype right) {
+            return m_points.at(left).startedAt < m_points.at(right).startedAt;
+        });
+        for (qsizetype i = 0; i < indexes.size() - maxRunsPerGroup; ++i)
+            dropped.insert(indexes.at(i));
+    }
+    if (dropped.isEmpty())
+        return;
+
+    QList<RunHistoryPoint> kept;
+    for (qsizetype i = 0; i < m_points.size(); ++i) {
+        if (!dropped.contains(i))
+            kept.append(m_points.at(i));
+    }
+    m_points = kept;
+}
+
+std::optional<QString> RunHistoryStore::save()
+{
+    prune();
     QDir().mkpath(QFileInfo(m_filePath).path());
     QJsonArray array;
     for (const RunHistoryPoint &point : m_points)

@@ -40,10 +40,15 @@ QList<RunHistoryPoint> relatedHistory(const RunRecord &current,
     the run list keep runs whose folders were cleaned up on the controller.
 
     The file is JSON (an array of points); a missing file is an empty history.
+    It keeps at most maxRunsPerGroup runs per template (per build name for runs
+    without a template), dropping the oldest when it saves.
 */
 class RunHistoryStore
 {
 public:
+    /*! Maximum runs kept per template or build; the chart shows the last 12. */
+    static constexpr int maxRunsPerGroup = 50;
+
     explicit RunHistoryStore(const QString &filePath);
 
     QString filePath() const { return m_filePath; }
@@ -55,10 +60,12 @@ public:
     /*! Adds \a point unless it is known; returns true when it was new. */
     bool add(const RunHistoryPoint &point);
 
-    /*! Writes the file atomically; returns an error text on failure. */
-    std::optional<QString> save() const;
+    /*! Drops the oldest runs beyond maxRunsPerGroup, then writes the file atomically; returns an error text on failure. */
+    std::optional<QString> save();
 
 private:
+    void prune();
+
     QString m_filePath;
     QList<RunHistoryPoint> m_points;
 };

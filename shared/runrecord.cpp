@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <cmath>
+
 namespace {
 
 QList<GuestSystem> guestsFromJson(const QJsonArray &array)
@@ -26,6 +28,45 @@ QList<GuestSystem> guestsFromJson(const QJsonArray &array)
 RunRecordParseResult parseError(const QString &message)
 {
     return RunRecordParseResult{std::nullopt, message};
+}
+
+QString describeJsonValue(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::String:
+        return QStringLiteral("\"%1\" (a string)").arg(value.toString());
+    case QJsonValue::Double:
+        return QString::number(value.toDouble(), 'g', 17);
+    case QJsonValue::Bool:
+        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Array:
+        return QStringLiteral("an array");
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    case QJsonValue::Undefined:
+        break;
+    }
+    return QStringLiteral("nothing");
+}
+
+// WatcherState::fromJson() reads a non-integer version as 0, which hides what the file holds.
+std::optional<QString> formatVersionError(const QJsonObject &object, const QString &sourceName)
+{
+    const QJsonValue version = object.value(QStringLiteral("format_version"));
+    if (version.isUndefined()) {
+        return QStringLiteral("State file \"%1\" has no format_version; it was not written by "
+                              "atvm-run-watcher.")
+                .arg(sourceName);
+    }
+    const double number = version.toDouble(-1);
+    if (!version.isDouble() || number < 0 || number > 1e9 || number != std::floor(number)) {
+        return QStringLiteral("State file \"%1\" has format_version %2; a whole number such "
+                              "as 1 is expected.")
+                .arg(sourceName, describeJsonValue(version));
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -50,6 +91,9 @@ RunRecordParseResult parseRunRecord(const QByteArray &bytes, const QString &sour
         return parseError(QStringLiteral("State file \"%1\" does not contain a JSON object.")
                                   .arg(sourceName));
     }
+
+    if (const std::optional<QString> error = formatVersionError(document.object(), sourceName))
+        return parseError(*error);
 
     QString stateError;
     const std::optional<WatcherState> saved =
@@ -93,9 +137,20 @@ bool isWatcherLost(const RunRecord &record, const QDateTime &now)
 {
     if (record.state != RunState::Watching)
         return false;
-    if (!record.updatedAt.isValid())
-        return true;
-    return record.updatedAt.secsTo(now) > watcherLostAfterSeconds;
+    const std::optional<qint64> age = updateAgeSeconds(record, now);
+    return !age || *age > watcherLostAfterSeconds;
+}
+
+std::optional<qint64> updateAgeSeconds(const RunRecord &record, const QDateTime &now)
+{
+    if (!record.updatedAt.isValid() || isUpdateInFuture(record, now))
+        return std::nullopt;
+    return qMax<qint64>(0, record.updatedAt.secsTo(now));
+}
+
+bool isUpdateInFuture(const RunRecord &record, const QDateTime &now)
+{
+    return record.updatedAt.isValid() && now.secsTo(record.updatedAt) > clockSkewToleranceSeconds;
 }
 
 qint64 runDurationSeconds(const RunRecord &record, const QDateTime &now)

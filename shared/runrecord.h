@@ -75,8 +75,27 @@ RunRecordParseResult parseRunRecord(const QByteArray &bytes, const QString &sour
 */
 constexpr qint64 watcherLostAfterSeconds = 120;
 
-/*! Returns true when \a record is WATCHING but updated_at is older than watcherLostAfterSeconds at \a now. */
+/*!
+    Returns how far updated_at may lie ahead of this machine's clock and still
+    count as "just now": a minute of clock skew between controller and desktop.
+*/
+constexpr qint64 clockSkewToleranceSeconds = 60;
+
+/*!
+    Returns true when \a record is WATCHING and its updated_at is older than
+    watcherLostAfterSeconds at \a now, missing, or further ahead of \a now than
+    clockSkewToleranceSeconds: in each case nothing shows that the watcher still writes.
+*/
 bool isWatcherLost(const RunRecord &record, const QDateTime &now);
+
+/*!
+    Returns the age of updated_at at \a now in seconds, 0 for a time at most
+    clockSkewToleranceSeconds ahead, and nothing when updated_at is missing or further ahead.
+*/
+std::optional<qint64> updateAgeSeconds(const RunRecord &record, const QDateTime &now);
+
+/*! Returns true when updated_at lies more than clockSkewToleranceSeconds ahead of \a now. */
+bool isUpdateInFuture(const RunRecord &record, const QDateTime &now);
 
 /*! Returns the run's duration: from started_at to finished_at, or to \a now while it goes on. */
 qint64 runDurationSeconds(const RunRecord &record, const QDateTime &now);

@@ -8,7 +8,7 @@
 #include <QFileSystemWatcher>
 #include <QThread>
 
-/*! \brief Runs readStateRoot() on the monitor's read thread. */
+/*! \brief Runs the monitor's reader, readStateRoot() by default, on its read thread. */
 class StateRootReadWorker final : public QObject
 {
     Q_OBJECT
@@ -17,9 +17,10 @@ class StateRootReadWorker final : public QObject
 public:
     StateRootReadWorker() = default;
 
-    void read(const QString &rootPath, const StateRootSnapshot &previous)
+    void read(const StateRootMonitor::Reader &reader, const QString &rootPath,
+              const StateRootSnapshot &previous)
     {
-        Q_EMIT finished(readStateRoot(rootPath, previous, QDateTime::currentDateTimeUtc()));
+        Q_EMIT finished(reader(rootPath, previous, QDateTime::currentDateTimeUtc()));
     }
 
 Q_SIGNALS:
@@ -27,7 +28,7 @@ Q_SIGNALS:
 };
 
 StateRootMonitor::StateRootMonitor(const QString &rootPath, QObject *parent)
-    : QObject(parent), m_rootPath(rootPath)
+    : QObject(parent), m_rootPath(rootPath), m_reader(&readStateRoot)
 {
     qRegisterMetaType<StateRootSnapshot>();
     m_snapshot.rootPath = rootPath;
@@ -88,6 +89,11 @@ void StateRootMonitor::setReadTimeout(std::chrono::milliseconds timeout)
     m_timeoutTimer.setInterval(timeout);
 }
 
+void StateRootMonitor::setReader(Reader reader)
+{
+    m_reader = std::move(reader);
+}
+
 void StateRootMonitor::start()
 {
     // Until the first read shows whether the root is a FUSE mount, poll at the faster rate.
@@ -108,9 +114,11 @@ void StateRootMonitor::refresh()
 
     const QString rootPath = m_rootPath;
     const StateRootSnapshot previous = m_snapshot;
+    const Reader reader = m_reader;
     StateRootReadWorker *worker = m_worker;
     QMetaObject::invokeMethod(
-            worker, [worker, rootPath, previous] { worker->read(rootPath, previous); },
+            worker,
+            [worker, reader, rootPath, previous] { worker->read(reader, rootPath, previous); },
             Qt::QueuedConnection);
 }
 

@@ -7,6 +7,7 @@
 #include <QTimer>
 
 #include <chrono>
+#include <functional>
 
 class QFileSystemWatcher;
 class QThread;
@@ -29,6 +30,10 @@ class StateRootMonitor final : public QObject
     Q_DISABLE_COPY_MOVE(StateRootMonitor)
 
 public:
+    /*! Function that reads a root; readStateRoot() unless a test sets another. */
+    using Reader = std::function<StateRootSnapshot(
+            const QString &rootPath, const StateRootSnapshot &previous, const QDateTime &now)>;
+
     explicit StateRootMonitor(const QString &rootPath, QObject *parent = nullptr);
     ~StateRootMonitor() override;
 
@@ -40,6 +45,12 @@ public:
     void setMountPollInterval(std::chrono::milliseconds interval);
     void setReadTimeout(std::chrono::milliseconds timeout);
     std::chrono::milliseconds readTimeout() const { return m_readTimeout; }
+
+    /*!
+        Replaces readStateRoot() for reads started from now on. Tests use it to
+        make a read hang, because readStateRoot() does not block on a FIFO.
+    */
+    void setReader(Reader reader);
 
     /*! Starts polling and the first read. */
     void start();
@@ -58,6 +69,7 @@ private:
     void updatePollInterval();
 
     QString m_rootPath;
+    Reader m_reader;
     StateRootSnapshot m_snapshot;
     QThread *m_thread = nullptr;
     StateRootReadWorker *m_worker = nullptr;

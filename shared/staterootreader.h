@@ -21,5 +21,33 @@ StateRootSnapshot readStateRoot(const QString &rootPath, const StateRootSnapshot
 /*! Returns true when \a path lies on a FUSE file system (sshfs and similar), where inotify reports no remote changes. */
 bool isFuseFileSystem(const QString &path);
 
-/*! Returns up to \a maxLines last lines of the text file \a path, reading at most its last \a maxBytes. */
-std::optional<QStringList> readLastLines(const QString &path, int maxLines, qint64 maxBytes);
+/*! Largest state.json the dashboard reads; a watcher writes well under 1 MiB even with thousands of failures. */
+constexpr qint64 maxStateFileBytes = 64 * 1024 * 1024;
+
+/*! \brief The outcome of readRegularFile(): the bytes read, or why there are none. */
+struct RegularFileRead
+{
+    std::optional<QByteArray> bytes;
+    bool missing = false; // the path does not exist
+    QString error; // what failed, empty when bytes are set
+    QDateTime modifiedAt;
+    bool startsMidFile = false; // only the last bytes were read
+};
+
+/*!
+    Reads \a path only when it is a regular file. It opens the file with
+    O_NONBLOCK and checks fstat(), so a FIFO never blocks and a device never
+    streams without end. A file larger than \a maxBytes is an error, unless
+    \a lastBytesOnly is set: then only its last \a maxBytes are read.
+    NOTE: open() and read() can still block on a hung FUSE mount, so callers
+    run this off the UI thread.
+*/
+RegularFileRead readRegularFile(const QString &path, qint64 maxBytes, bool lastBytesOnly = false);
+
+/*!
+    Returns up to \a maxLines last lines of the regular text file \a path,
+    reading at most its last \a maxBytes. On failure it returns nothing and sets
+    \a error, if given, to a message that names the path.
+*/
+std::optional<QStringList> readLastLines(const QString &path, int maxLines, qint64 maxBytes,
+                                         QString *error = nullptr);

@@ -62,6 +62,43 @@ std::optional<StateRootConfig> parseStateRootArgument(const QString &argument)
     return root;
 }
 
+QString distinctControllerName(const StateRootConfig &root, const QStringList &takenNames)
+{
+    const QString name = root.displayName();
+    if (!takenNames.contains(name))
+        return name;
+
+    if (root.controllerName.isEmpty()) {
+        const QStringList folders =
+                QDir::cleanPath(root.path).split(QLatin1Char('/'), Qt::SkipEmptyParts);
+        for (qsizetype count = 2; count <= folders.size(); ++count) {
+            const QString candidate = folders.mid(folders.size() - count).join(QLatin1Char('/'));
+            if (!takenNames.contains(candidate))
+                return candidate;
+        }
+    }
+
+    for (int number = 2;; ++number) {
+        const QString candidate = QStringLiteral("%1 (%2)").arg(name).arg(number);
+        if (!takenNames.contains(candidate))
+            return candidate;
+    }
+}
+
+QList<StateRootConfig> withDistinctControllerNames(const QList<StateRootConfig> &roots)
+{
+    QList<StateRootConfig> named;
+    QStringList takenNames;
+    for (StateRootConfig root : roots) {
+        const QString name = distinctControllerName(root, takenNames);
+        if (name != root.displayName())
+            root.controllerName = name;
+        takenNames.append(name);
+        named.append(root);
+    }
+    return named;
+}
+
 QStringList startCommandArguments(const QStringList &command, const QStringList &startOptions)
 {
     QStringList arguments = command.mid(1);

@@ -16,7 +16,7 @@ struct StateRootConfig
 
     /*!
         Program and arguments that start a watcher on the controller, for example
-        {"ssh", "ctl1", "sudo", "/opt/atvm-watcher-service/bin/start-atvm-run-watcher.sh"}.
+        {"ssh", "ctl1", "sudo", "/opt/atvm-watcher-service/libexec/start-atvm-run-watcher.sh"}.
         The start options are appended as separate arguments. Empty: start
         requests go through the root's request folder instead.
     */
@@ -41,4 +41,15 @@ std::optional<StateRootConfig> parseStateRootArgument(const QString &argument);
     quoted for the remote POSIX shell, because ssh joins its arguments into one
     command line.
 */
+/*!
+    Returns root.displayName(), or a name not in \a takenNames: for a root
+    named after its folder, the folder with as many parent folders as needed
+    ("ctl2/atvm-run-watcher"), otherwise the name with a number ("ctl1 (2)").
+    Rows, filters and the run history tell roots apart by this name.
+*/
+QString distinctControllerName(const StateRootConfig &root, const QStringList &takenNames);
+
+/*! Returns \a roots with distinctControllerName() applied in order, so no two share a name. */
+QList<StateRootConfig> withDistinctControllerNames(const QList<StateRootConfig> &roots);
+
 QStringList startCommandArguments(const QStringList &command, const QStringList &startOptions);

@@ -17,6 +17,7 @@ struct RunEntry
     std::optional<RunRecord> record; // the last good record; empty until one parsed
     QByteArray recordJson; // the bytes of that record, for the history store
     bool stale = false; // true when the latest read did not give a good record
+    bool unreadable = false; // state.json exists but could not be read or parsed
     QString readError; // why the latest read failed, empty if it succeeded
     bool cancelRequested = false; // cancel.json exists
     QString messageMarkdown; // message.md, empty if absent

@@ -35,6 +35,11 @@ private Q_SLOTS:
     void readsConfiguredRoots();
     void rejectsBadCommandLines_data();
     void rejectsBadCommandLines();
+    void refusesCancelOfEndedRun_data();
+    void refusesCancelOfEndedRun();
+    void cancelsByRunFolder();
+    void boundsStartCommand_data();
+    void boundsStartCommand();
 
 private:
     ConsoleRun runConsole(const QStringList &arguments) const;
@@ -290,6 +295,16 @@ void tst_DashboardConsole::rejectsBadCommandLines_data()
     QTest::newRow("bad timeout") << QStringList{QStringLiteral("list"), QStringLiteral("--timeout"),
                                                 QStringLiteral("soon")}
                                  << 64 << "Invalid --timeout \"soon\"";
+    QTest::newRow("wait not a number")
+            << QStringList{QStringLiteral("start"), QStringLiteral("--build-name"),
+                           QStringLiteral("e2e-new-run"), QStringLiteral("--wait"),
+                           QStringLiteral("abc")}
+            << 64 << "Invalid --wait \"abc\"";
+    QTest::newRow("negative wait")
+            << QStringList{QStringLiteral("start"), QStringLiteral("--build-name"),
+                           QStringLiteral("e2e-new-run"), QStringLiteral("--wait"),
+                           QStringLiteral("-5")}
+            << 64 << "Invalid --wait \"-5\"";
     QTest::newRow("unknown option")
             << QStringList{QStringLiteral("list"), QStringLiteral("--colour")} << 64 << "colour";
 }
@@ -304,6 +319,109 @@ void tst_DashboardConsole::rejectsBadCommandLines()
             runConsole(arguments + QStringList{QStringLiteral("--root"), rootArgument()});
     QCOMPARE(run.exitCode, exitCode);
     QVERIFY2(run.errors.contains(expectedError), qPrintable(run.errors));
+}
+
+void tst_DashboardConsole::refusesCancelOfEndedRun_data()
+{
+    QTest::addColumn<QString>("build");
+    QTest::addColumn<QString>("expectedError");
+    QTest::newRow("completed run") << "e2e-redhat9.6-w2k22-fc-r2"
+                                   << "already finished as COMPLETED; nothing changed";
+    QTest::newRow("cancelled run") << "e2e-oracle8.10-w2k25-iscsi"
+                                   << "already finished as CANCELLED; nothing changed";
+    QTest::newRow("folder without state") << "e2e-redhat9.6-w2k25-nvme"
+                                          << "nothing changed";
+}
+
+void tst_DashboardConsole::refusesCancelOfEndedRun()
+{
+    QFETCH(QString, build);
+    QFETCH(QString, expectedError);
+
+    const QString markerPath = m_root.filePath(build + QStringLiteral("/cancel.json"));
+    const QByteArray markerBefore = [&markerPath] {
+        QFile file(markerPath);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    }();
+
+    const ConsoleRun run =
+            runConsole({QStringLiteral("cancel"), build, QStringLiteral("--root"), rootArgument()});
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.errors.contains(expectedError), qPrintable(run.errors));
+    QVERIFY2(run.errors.contains(build), qPrintable(run.errors));
+
+    QFile marker(markerPath);
+    if (markerBefore.isEmpty()) {
+        QVERIFY(!marker.exists());
+    } else {
+        QVERIFY(marker.open(QIODevice::ReadOnly));
+        QCOMPARE(marker.readAll(), markerBefore);
+    }
+}
+
+void tst_DashboardConsole::cancelsByRunFolder()
+{
+    // A copied state.json names another run; the folder name picks the run.
+    const QString other = QStringLiteral("e2e-redhat9.6-ubuntu24.04-w2k25-fc");
+    const QString copy = QStringLiteral("e2e-copy");
+    QVERIFY(writeFile(m_root.filePath(copy + QStringLiteral("/state.json")),
+                      stateJson(other, QStringLiteral("WATCHING"), sampleNow())));
+
+    const ConsoleRun show = runConsole({QStringLiteral("show"), copy, QStringLiteral("--json"),
+                                        QStringLiteral("--root"), rootArgument()});
+    QVERIFY2(show.exitCode == 0, qPrintable(show.errors));
+    const QJsonObject object = QJsonDocument::fromJson(show.output).object();
+    QCOMPARE(object.value(QStringLiteral("build_name")).toString(), copy);
+    QCOMPARE(object.value(QStringLiteral("stale")).toBool(), true);
+
+    const ConsoleRun run =
+            runConsole({QStringLiteral("cancel"), copy, QStringLiteral("--root"), rootArgument()});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.errors));
+    QVERIFY(QFile::exists(m_root.filePath(copy + QStringLiteral("/cancel.json"))));
+    QVERIFY(!QFile::exists(m_root.filePath(other + QStringLiteral("/cancel.json"))));
+}
+
+void tst_DashboardConsole::boundsStartCommand_data()
+{
+    QTest::addColumn<QByteArray>("script");
+    QTest::addColumn<QStringList>("expectedErrors");
+    QTest::newRow("command that never exits")
+            << QByteArray("#!/bin/sh\nexec sleep 60\n")
+            << QStringList{QStringLiteral("did not finish within 1 s")};
+    QTest::newRow("command that fails")
+            << QByteArray("#!/bin/sh\necho 'no such build' >&2\nexit 3\n")
+            << QStringList{QStringLiteral("failed with exit status 3")};
+    QTest::newRow("command killed by a signal")
+            << QByteArray("#!/bin/sh\nkill -9 $$\n")
+            << QStringList{QStringLiteral("crashed or was killed")};
+}
+
+void tst_DashboardConsole::boundsStartCommand()
+{
+    QFETCH(QByteArray, script);
+    QFETCH(QStringList, expectedErrors);
+
+    QTemporaryDir scratch;
+    const QString scriptPath = scratch.filePath(QStringLiteral("fake-start.sh"));
+    QVERIFY(writeFile(scriptPath, script));
+    QVERIFY(QFile::setPermissions(scriptPath,
+                                  QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    const QString config =
+            m_home.filePath(QStringLiteral("config/atvm/atvm-watcher-dashboard.conf"));
+    QVERIFY(writeFile(config,
+                      QStringLiteral("[roots]\n1\\path=%1\n1\\name=ctl-lab1\n"
+                                     "1\\start_command=%2\nsize=1\n")
+                              .arg(m_root.path(), scriptPath)
+                              .toUtf8()));
+
+    const ConsoleRun run = runConsole({QStringLiteral("start"), QStringLiteral("--build-name"),
+                                       QStringLiteral("e2e-new-run"), QStringLiteral("--timeout"),
+                                       QStringLiteral("1")});
+    QVERIFY(QFile::remove(config));
+    QCOMPARE(run.exitCode, 1);
+    for (const QString &expected : expectedErrors)
+        QVERIFY2(run.errors.contains(expected), qPrintable(run.errors));
+    QVERIFY2(run.errors.contains(scriptPath), qPrintable(run.errors));
 }
 
 QTEST_GUILESS_MAIN(tst_DashboardConsole)

@@ -3,6 +3,8 @@
 #include "gui/runtablemodel.h"
 #include "shared/staterootreader.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -22,6 +24,10 @@ private Q_SLOTS:
     void sortsByFailing();
     void listsArchivedRuns();
     void removesRoot();
+    void hidesArchivedRunsOfOtherRoots();
+    void namesRowsByFolder();
+    void showsUnreadableState();
+    void escapesToolTips();
 
 private:
     QString stateCell(const QString &build) const;
@@ -273,6 +279,79 @@ void tst_DashboardModel::removesRoot()
 {
     m_model->removeRoot(m_root.path);
     QCOMPARE(m_model->rowCount(), 0);
+}
+
+void tst_DashboardModel::hidesArchivedRunsOfOtherRoots()
+{
+    RunHistoryPoint configured;
+    configured.buildName = QStringLiteral("e2e-old-run");
+    configured.controllerName = QStringLiteral("ctl-lab1");
+    configured.state = RunState::Completed;
+    configured.startedAt = sampleNow().addDays(-3);
+    RunHistoryPoint removedRoot = configured;
+    removedRoot.buildName = QStringLiteral("e2e-run-of-removed-root");
+    removedRoot.controllerName = QStringLiteral("ctl-retired");
+
+    m_model->setArchivedRuns({configured, removedRoot});
+    QVERIFY(m_model->findRow(QString(), QStringLiteral("e2e-old-run")) >= 0);
+    QCOMPARE(m_model->findRow(QString(), QStringLiteral("e2e-run-of-removed-root")), -1);
+    QCOMPARE(m_model->rowCount(), 10);
+}
+
+void tst_DashboardModel::namesRowsByFolder()
+{
+    // A copied state.json names another run; the row keeps its folder's name.
+    const QString copied = QStringLiteral("e2e-copy");
+    QVERIFY(writeFile(m_dir.filePath(copied + QStringLiteral("/state.json")),
+                      stateJson(QStringLiteral("e2e-redhat9.6-ubuntu24.04-w2k25-fc"),
+                                QStringLiteral("WATCHING"), sampleNow())));
+    m_snapshot = readStateRoot(m_dir.path(), m_snapshot, sampleNow());
+    m_model->setSnapshot(m_root, m_snapshot);
+
+    QCOMPARE(m_model->rowCount(), 10);
+    QCOMPARE(indexOf(copied, RunTableModel::BuildColumn).data().toString(), copied);
+    QCOMPARE(stateCell(copied), QStringLiteral("WATCHING (stale)"));
+    QVERIFY(indexOf(copied, RunTableModel::BuildColumn)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(QLatin1String("e2e-redhat9.6-ubuntu24.04-w2k25-fc")));
+    QCOMPARE(stateCell(QStringLiteral("e2e-redhat9.6-ubuntu24.04-w2k25-fc")),
+             QStringLiteral("WATCHING"));
+}
+
+void tst_DashboardModel::showsUnreadableState()
+{
+    QVERIFY(writeFile(m_dir.filePath(QStringLiteral("e2e-corrupt/state.json")),
+                      QByteArray("{\"format_version\": 1, \"build_na")));
+    m_snapshot = readStateRoot(m_dir.path(), m_snapshot, sampleNow());
+    m_model->setSnapshot(m_root, m_snapshot);
+
+    QCOMPARE(stateCell(QStringLiteral("e2e-corrupt")), QStringLiteral("UNREADABLE"));
+    QCOMPARE(indexOf(QStringLiteral("e2e-corrupt"), RunTableModel::StateColumn)
+                     .data(RunTableModel::DisplayStateRole)
+                     .toInt(),
+             int(DisplayState::Unreadable));
+    QCOMPARE(stateCell(QStringLiteral("e2e-redhat9.6-w2k25-nvme")), QStringLiteral("NO STATE"));
+}
+
+void tst_DashboardModel::escapesToolTips()
+{
+    // A reason from a state file is shown as text, even when it looks like HTML.
+    const QString build = QStringLiteral("e2e-html-reason");
+    QJsonObject state =
+            QJsonDocument::fromJson(stateJson(build, QStringLiteral("FAILED"), sampleNow()))
+                    .object();
+    state.insert(QStringLiteral("reason"), QStringLiteral("<img src=\"/dev/zero\"> failed"));
+    QVERIFY(writeFile(m_dir.filePath(build + QStringLiteral("/state.json")),
+                      QJsonDocument(state).toJson()));
+    m_snapshot = readStateRoot(m_dir.path(), m_snapshot, sampleNow());
+    m_model->setSnapshot(m_root, m_snapshot);
+
+    const QString toolTip =
+            indexOf(build, RunTableModel::StateColumn).data(Qt::ToolTipRole).toString();
+    QVERIFY2(toolTip.contains(QLatin1String("&lt;img src=&quot;/dev/zero&quot;&gt; failed")),
+             qPrintable(toolTip));
+    QVERIFY2(!toolTip.contains(QLatin1String("<img")), qPrintable(toolTip));
 }
 
 QTEST_MAIN(tst_DashboardModel)

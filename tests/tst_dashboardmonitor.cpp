@@ -1,13 +1,14 @@
 #include "dashboard/sampleroot.h"
 #include "shared/staterootmonitor.h"
+#include "shared/staterootreader.h"
 
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <atomic>
+#include <memory>
 
 using namespace std::chrono_literals;
 
@@ -112,7 +113,17 @@ void tst_DashboardMonitor::hungReadMarksRootUnreachable()
     QVERIFY(writeFile(dir.filePath(QStringLiteral("e2e-a/state.json")),
                       stateJson(QStringLiteral("e2e-a"), QStringLiteral("WATCHING"),
                                 QDateTime::currentDateTimeUtc())));
+    // While hanging is set, a read blocks on the gate, the way a read on a dead
+    // sshfs mount blocks until the connection times out.
+    auto hanging = std::make_shared<std::atomic<bool>>(false);
+    auto gate = std::make_shared<QSemaphore>(0);
     StateRootMonitor monitor(dir.path());
+    monitor.setReader([hanging, gate](const QString &rootPath, const StateRootSnapshot &previous,
+                                      const QDateTime &now) {
+        if (hanging->load())
+            gate->acquire();
+        return readStateRoot(rootPath, previous, now);
+    });
     monitor.setLocalPollInterval(50ms);
     monitor.setReadTimeout(300ms);
     QSignalSpy spy(&monitor, &StateRootMonitor::snapshotChanged);
@@ -120,12 +131,7 @@ void tst_DashboardMonitor::hungReadMarksRootUnreachable()
     QVERIFY(spy.wait(5000));
     QVERIFY(monitor.snapshot().reachable);
 
-    // Opening a FIFO for reading blocks until a writer opens it, the way a
-    // read on a dead sshfs mount blocks until the connection times out.
-    const QString fifoPath = dir.filePath(QStringLiteral("e2e-b/state.json"));
-    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("e2e-b"))));
-    QCOMPARE(::mkfifo(QFile::encodeName(fifoPath).constData(), 0600), 0);
-
+    hanging->store(true);
     QTRY_VERIFY_WITH_TIMEOUT(!monitor.snapshot().reachable, 5000);
     QVERIFY2(monitor.snapshot().error.contains(QLatin1String("No answer")),
              qPrintable(monitor.snapshot().error));
@@ -139,22 +145,16 @@ void tst_DashboardMonitor::hungReadMarksRootUnreachable()
     QVERIFY2(!spy.wait(300), "a read finished although the first one still hangs");
     QVERIFY(monitor.isReadInFlight());
 
-    // The "mount" responds again. The hung open() already holds the FIFO, so
-    // the FIFO moves aside and a regular file takes its name for later reads.
-    // Then a writer releases the hung read.
-    const QString movedFifo = dir.filePath(QStringLiteral("e2e-b/hung.fifo"));
-    QVERIFY(QFile::rename(fifoPath, movedFifo));
-    const QByteArray state = stateJson(QStringLiteral("e2e-b"), QStringLiteral("COMPLETED"),
-                                       QDateTime::currentDateTimeUtc());
-    QVERIFY(writeFile(fifoPath, state));
-    const int fd = ::open(QFile::encodeName(movedFifo).constData(), O_WRONLY);
-    QVERIFY(fd >= 0);
-    QCOMPARE(::write(fd, state.constData(), size_t(state.size())), ssize_t(state.size()));
-    ::close(fd);
+    // The "mount" responds again with a new run.
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("e2e-b/state.json")),
+                      stateJson(QStringLiteral("e2e-b"), QStringLiteral("COMPLETED"),
+                                QDateTime::currentDateTimeUtc())));
+    hanging->store(false);
+    gate->release();
 
     QTRY_VERIFY_WITH_TIMEOUT(monitor.snapshot().reachable, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(run(monitor, QStringLiteral("e2e-b")) != nullptr, 5000);
     QCOMPARE(run(monitor, QStringLiteral("e2e-b"))->record->state, RunState::Completed);
-    QVERIFY(QFile::remove(movedFifo));
 }
 
 void tst_DashboardMonitor::vanishedRootIsUnreachable()

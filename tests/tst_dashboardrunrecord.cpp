@@ -14,6 +14,7 @@ private Q_SLOTS:
     void rejectsBadFiles();
     void watcherLost_data();
     void watcherLost();
+    void updateAgeOfFutureIsUnknown();
     void durationOfRuns();
 
 private:
@@ -101,6 +102,18 @@ void tst_DashboardRunRecord::rejectsBadFiles_data()
             << "format version 2";
     QTest::newRow("missing format version")
             << QByteArray("{\"build_name\":\"e2e-a\",\"state\":\"WATCHING\"}")
+            << "has no format_version";
+    QTest::newRow("format version as a string")
+            << QByteArray("{\"format_version\":\"1\",\"build_name\":\"e2e-a\","
+                          "\"state\":\"WATCHING\"}")
+            << "format_version \"1\" (a string)";
+    QTest::newRow("fractional format version")
+            << QByteArray("{\"format_version\":1.5,\"build_name\":\"e2e-a\","
+                          "\"state\":\"WATCHING\"}")
+            << "format_version 1.5";
+    QTest::newRow("format version zero")
+            << QByteArray("{\"format_version\":0,\"build_name\":\"e2e-a\","
+                          "\"state\":\"WATCHING\"}")
             << "format version 0";
     QTest::newRow("unknown state")
             << QByteArray("{\"format_version\":1,\"build_name\":\"e2e-a\",\"state\":\"RUNNING\"}")
@@ -132,6 +145,8 @@ void tst_DashboardRunRecord::watcherLost_data()
     QTest::newRow("watching, an hour old") << "WATCHING" << 3600 << true;
     QTest::newRow("completed, an hour old") << "COMPLETED" << 3600 << false;
     QTest::newRow("failed, a day old") << "FAILED" << 86400 << false;
+    QTest::newRow("watching, slightly ahead of this clock") << "WATCHING" << -30 << false;
+    QTest::newRow("watching, an hour in the future") << "WATCHING" << -3600 << true;
 }
 
 void tst_DashboardRunRecord::watcherLost()
@@ -144,6 +159,19 @@ void tst_DashboardRunRecord::watcherLost()
     QVERIFY(result.record.has_value());
     const QDateTime now = result.record->updatedAt.addSecs(secondsSinceUpdate);
     QCOMPARE(isWatcherLost(*result.record, now), lost);
+}
+
+void tst_DashboardRunRecord::updateAgeOfFutureIsUnknown()
+{
+    const RunRecordParseResult result =
+            parseRunRecord(minimalState(QStringLiteral("WATCHING")), QStringLiteral("x"));
+    QVERIFY(result.record.has_value());
+    const QDateTime updated = result.record->updatedAt;
+    QCOMPARE(updateAgeSeconds(*result.record, updated.addSecs(90)), std::optional<qint64>(90));
+    QCOMPARE(updateAgeSeconds(*result.record, updated.addSecs(-30)), std::optional<qint64>(0));
+    QCOMPARE(updateAgeSeconds(*result.record, updated.addSecs(-3600)), std::nullopt);
+    QVERIFY(isUpdateInFuture(*result.record, updated.addSecs(-3600)));
+    QVERIFY(!isUpdateInFuture(*result.record, updated.addSecs(-30)));
 }
 
 void tst_DashboardRunRecord::durationOfRuns()

@@ -19,6 +19,9 @@ private Q_SLOTS:
     void selectsRelatedHistory();
     void storesHistory();
     void rejectsCorruptHistory();
+    void prunesHistoryOnSave();
+    void namesSameFolderRootsApart_data();
+    void namesSameFolderRootsApart();
 };
 
 void tst_DashboardSettings::savesAndLoadsRoots()
@@ -200,6 +203,76 @@ void tst_DashboardSettings::rejectsCorruptHistory()
     QVERIFY(error.has_value());
     QVERIFY2(error->contains(path), qPrintable(*error));
     QVERIFY(store.points().isEmpty());
+}
+
+void tst_DashboardSettings::prunesHistoryOnSave()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("run-history.json"));
+    const QDateTime start(QDate(2026, 1, 1), QTime(8, 0), Qt::UTC);
+    RunHistoryStore store(path);
+    // 60 runs of template "fc", added newest first, and 60 runs of build "e2e-solo" without one.
+    for (int i = 59; i >= 0; --i) {
+        RunHistoryPoint point;
+        point.buildName = QStringLiteral("e2e-fc-%1").arg(i);
+        point.controllerName = QStringLiteral("ctl1");
+        point.templateName = QStringLiteral("fc");
+        point.state = RunState::Completed;
+        point.startedAt = start.addDays(i);
+        QVERIFY(store.add(point));
+
+        RunHistoryPoint solo = point;
+        solo.buildName = QStringLiteral("e2e-solo");
+        solo.templateName.clear();
+        QVERIFY(store.add(solo));
+    }
+    QCOMPARE(store.save(), std::nullopt);
+
+    RunHistoryStore reloaded(path);
+    QCOMPARE(reloaded.load(), std::nullopt);
+    const QList<RunHistoryPoint> points = reloaded.points();
+    QCOMPARE(points.size(), 2 * RunHistoryStore::maxRunsPerGroup);
+    int templateRuns = 0;
+    for (const RunHistoryPoint &point : points) {
+        // The ten oldest runs of each group are the ones dropped.
+        QVERIFY2(point.startedAt >= start.addDays(10),
+                 qPrintable(point.startedAt.toString(Qt::ISODate)));
+        if (point.templateName == QLatin1String("fc"))
+            ++templateRuns;
+    }
+    QCOMPARE(templateRuns, RunHistoryStore::maxRunsPerGroup);
+}
+
+void tst_DashboardSettings::namesSameFolderRootsApart_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QStringList>("takenNames");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("free name") << "/mnt/ctl1/atvm-run-watcher"
+                               << "" << QStringList{QStringLiteral("ctl2")} << "atvm-run-watcher";
+    QTest::newRow("same folder name")
+            << "/mnt/ctl2/atvm-run-watcher"
+            << "" << QStringList{QStringLiteral("atvm-run-watcher")} << "ctl2/atvm-run-watcher";
+    QTest::newRow("same folder and parent name")
+            << "/b/mnt/atvm-run-watcher"
+            << ""
+            << QStringList{QStringLiteral("atvm-run-watcher"),
+                           QStringLiteral("mnt/atvm-run-watcher")}
+            << "b/mnt/atvm-run-watcher";
+    QTest::newRow("same given name") << "/mnt/x"
+                                     << "ctl1" << QStringList{QStringLiteral("ctl1")} << "ctl1 (2)";
+}
+
+void tst_DashboardSettings::namesSameFolderRootsApart()
+{
+    QFETCH(QString, path);
+    QFETCH(QString, name);
+    QFETCH(QStringList, takenNames);
+    QFETCH(QString, expected);
+
+    const StateRootConfig root{path, name, {}};
+    QCOMPARE(distinctControllerName(root, takenNames), expected);
 }
 
 QTEST_GUILESS_MAIN(tst_DashboardSettings)

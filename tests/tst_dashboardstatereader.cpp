@@ -1,3 +1,4 @@
+#include "dashboard/fifotrap.h"
 #include "dashboard/sampleroot.h"
 #include "shared/staterootreader.h"
 
@@ -18,6 +19,13 @@ private Q_SLOTS:
     void readsRequestOutcomes();
     void localFolderIsNotFuse();
     void readsLastLines();
+    void readLastLinesRejectsNonRegular_data();
+    void readLastLinesRejectsNonRegular();
+    void skipsFifoStateFile();
+    void usesFolderNameOverBuildName_data();
+    void usesFolderNameOverBuildName();
+    void flagsUnreadableStateFile();
+    void futureUpdateDoesNotSetAge();
 };
 
 void tst_DashboardStateReader::readsEveryRun()
@@ -201,6 +209,132 @@ void tst_DashboardStateReader::readsLastLines()
     QCOMPARE(tail->constFirst(), QStringLiteral("line 499"));
 
     QVERIFY(!readLastLines(dir.filePath(QStringLiteral("missing.log")), 3, 4096).has_value());
+}
+
+void tst_DashboardStateReader::readLastLinesRejectsNonRegular_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::newRow("fifo") << "fifo";
+    QTest::newRow("character device") << "device";
+    QTest::newRow("folder") << "folder";
+}
+
+void tst_DashboardStateReader::readLastLinesRejectsNonRegular()
+{
+    QFETCH(QString, kind);
+
+    QTemporaryDir dir;
+    std::unique_ptr<FifoTrap> trap;
+    QString path;
+    if (kind == QLatin1String("fifo")) {
+        trap = std::make_unique<FifoTrap>(dir.filePath(QStringLiteral("run.log")));
+        QVERIFY(trap->isValid());
+        path = trap->path();
+    } else if (kind == QLatin1String("device")) {
+        path = QStringLiteral("/dev/zero");
+    } else {
+        path = dir.path();
+    }
+
+    QString error;
+    const std::optional<QStringList> lines = readLastLines(path, 200, 4096, &error);
+    QVERIFY(!lines.has_value());
+    QVERIFY2(error.contains(QLatin1String("not a regular file")), qPrintable(error));
+    QVERIFY2(error.contains(path), qPrintable(error));
+    if (trap)
+        QCOMPARE(trap->readerCount(), 0);
+}
+
+void tst_DashboardStateReader::skipsFifoStateFile()
+{
+    QTemporaryDir dir;
+    QVERIFY(writeFile(
+            dir.filePath(QStringLiteral("e2e-good/state.json")),
+            stateJson(QStringLiteral("e2e-good"), QStringLiteral("WATCHING"), sampleNow())));
+    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("e2e-fifo"))));
+    FifoTrap trap(dir.filePath(QStringLiteral("e2e-fifo/state.json")));
+    QVERIFY(trap.isValid());
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("e2e-message-fifo/state.json")),
+                      stateJson(QStringLiteral("e2e-message-fifo"), QStringLiteral("COMPLETED"),
+                                sampleNow())));
+    FifoTrap messageTrap(dir.filePath(QStringLiteral("e2e-message-fifo/message.md")));
+    QVERIFY(messageTrap.isValid());
+
+    const StateRootSnapshot snapshot = readStateRoot(dir.path(), {}, sampleNow());
+    QCOMPARE(trap.readerCount(), 0);
+    QCOMPARE(messageTrap.readerCount(), 0);
+    QVERIFY(snapshot.reachable);
+    QCOMPARE(snapshot.runs.size(), 3);
+
+    const RunEntry *fifo = snapshot.findRun(QStringLiteral("e2e-fifo"));
+    QVERIFY(fifo);
+    QVERIFY(!fifo->record.has_value());
+    QVERIFY(fifo->unreadable);
+    QVERIFY2(fifo->readError.contains(QLatin1String("not a regular file")),
+             qPrintable(fifo->readError));
+
+    const RunEntry *good = snapshot.findRun(QStringLiteral("e2e-good"));
+    QVERIFY(good);
+    QVERIFY2(good->record.has_value(), qPrintable(good->readError));
+    QCOMPARE(good->record->state, RunState::Watching);
+
+    const RunEntry *messageFifo = snapshot.findRun(QStringLiteral("e2e-message-fifo"));
+    QVERIFY(messageFifo);
+    QVERIFY2(messageFifo->record.has_value(), qPrintable(messageFifo->readError));
+    QVERIFY(messageFifo->messageMarkdown.isEmpty());
+}
+
+void tst_DashboardStateReader::usesFolderNameOverBuildName_data()
+{
+    QTest::addColumn<QString>("recordedName");
+    QTest::newRow("name of another run") << "e2e-redhat9.6-ubuntu24.04-w2k25-fc";
+    QTest::newRow("path outside the root") << "../../etc";
+}
+
+void tst_DashboardStateReader::usesFolderNameOverBuildName()
+{
+    QFETCH(QString, recordedName);
+
+    QTemporaryDir dir;
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("e2e-copy/state.json")),
+                      stateJson(recordedName, QStringLiteral("WATCHING"), sampleNow())));
+    const StateRootSnapshot snapshot = readStateRoot(dir.path(), {}, sampleNow());
+    QCOMPARE(snapshot.runs.size(), 1);
+    const RunEntry &entry = snapshot.runs.at(0);
+    QCOMPARE(entry.folderName, QStringLiteral("e2e-copy"));
+    QVERIFY(entry.stale);
+    QVERIFY2(entry.readError.contains(recordedName), qPrintable(entry.readError));
+    QVERIFY2(entry.readError.contains(QLatin1String("\"e2e-copy\"")), qPrintable(entry.readError));
+}
+
+void tst_DashboardStateReader::flagsUnreadableStateFile()
+{
+    QTemporaryDir dir;
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("e2e-corrupt/state.json")),
+                      QByteArray("{\"format_version\": 1, \"build_na")));
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("e2e-new/run.env")), QByteArray("A=1\n")));
+
+    const StateRootSnapshot snapshot = readStateRoot(dir.path(), {}, sampleNow());
+    const RunEntry *corrupt = snapshot.findRun(QStringLiteral("e2e-corrupt"));
+    QVERIFY(corrupt);
+    QVERIFY(corrupt->unreadable);
+    QVERIFY(!corrupt->record.has_value());
+    const RunEntry *fresh = snapshot.findRun(QStringLiteral("e2e-new"));
+    QVERIFY(fresh);
+    QVERIFY(!fresh->unreadable);
+}
+
+void tst_DashboardStateReader::futureUpdateDoesNotSetAge()
+{
+    QTemporaryDir dir;
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("e2e-now/state.json")),
+                      stateJson(QStringLiteral("e2e-now"), QStringLiteral("WATCHING"),
+                                sampleNow().addSecs(-30))));
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("e2e-future/state.json")),
+                      stateJson(QStringLiteral("e2e-future"), QStringLiteral("WATCHING"),
+                                sampleNow().addSecs(3600))));
+    const StateRootSnapshot snapshot = readStateRoot(dir.path(), {}, sampleNow());
+    QCOMPARE(snapshot.newestUpdateAt, sampleNow().addSecs(-30));
 }
 
 QTEST_GUILESS_MAIN(tst_DashboardStateReader)

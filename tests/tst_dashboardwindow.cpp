@@ -1,3 +1,4 @@
+#include "dashboard/fifotrap.h"
 #include "dashboard/sampleroot.h"
 #include "gui/dashboardroots.h"
 #include "gui/historychart.h"
@@ -7,19 +8,76 @@
 #include "gui/runtablemodel.h"
 #include "gui/startrundialog.h"
 
+#include <QAction>
+#include <QChart>
 #include <QDialogButtonBox>
+#include <QGraphicsTextItem>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTextBrowser>
 #include <QTreeWidget>
 #include <QtTest>
 
 using namespace std::chrono_literals;
+
+namespace {
+
+RunRow rowFromState(const QString &folderName, const QJsonObject &state,
+                    const QString &messageMarkdown = QString())
+{
+    RunRow row;
+    row.rootPath = QStringLiteral("/roots/ctl-lab1");
+    row.controllerName = QStringLiteral("ctl-lab1");
+    row.entry.folderName = folderName;
+    row.entry.recordJson = QJsonDocument(state).toJson();
+    const RunRecordParseResult parsed =
+            parseRunRecord(row.entry.recordJson, QStringLiteral("state.json"));
+    row.entry.record = parsed.record;
+    row.entry.messageMarkdown = messageMarkdown;
+    return row;
+}
+
+QJsonObject stateObject(const QString &build, const QString &state)
+{
+    return QJsonDocument::fromJson(stateJson(build, state, sampleNow())).object();
+}
+
+QJsonObject withFailures(QJsonObject state, int count)
+{
+    QJsonArray failures;
+    for (int i = 0; i < count; ++i) {
+        failures.append(QJsonObject{
+                {QStringLiteral("spec"), QStringLiteral("spec-%1.cy.js").arg(i)},
+                {QStringLiteral("title"), QStringLiteral("test %1").arg(i)},
+                {QStringLiteral("error"), QStringLiteral("AssertionError: expected %1").arg(i)}});
+    }
+    QJsonObject progress = state.value(QStringLiteral("progress")).toObject();
+    progress.insert(QStringLiteral("failing"), count);
+    progress.insert(QStringLiteral("failures"), failures);
+    state.insert(QStringLiteral("progress"), progress);
+    return state;
+}
+
+QStringList textItemsOf(QGraphicsItem *item)
+{
+    QStringList texts;
+    if (auto *text = dynamic_cast<QGraphicsTextItem *>(item))
+        texts.append(text->toPlainText());
+    const QList<QGraphicsItem *> children = item->childItems();
+    for (QGraphicsItem *child : children)
+        texts += textItemsOf(child);
+    return texts;
+}
+
+} // namespace
 
 class tst_DashboardWindow : public QObject
 {
@@ -37,6 +95,16 @@ private Q_SLOTS:
     void cancelWritesMarker();
     void historyChartsRelatedRuns();
     void keepsSelectionAcrossUpdates();
+    void historyTitleIsPlainText();
+    void messageLoadsNoResources();
+    void messageKeepsSingleLineBreaks();
+    void logTailSkipsFifo();
+    void cancelAddressesRunFolder();
+    void detailCapsFailures();
+    void detailKeepsScrollAcrossRefresh();
+    void unreachableRootDisablesActions();
+    void sameFolderRootsGetDistinctNames();
+    void futureUpdateShowsWarning();
 
 private:
     QTemporaryDir m_root;
@@ -221,6 +289,194 @@ void tst_DashboardWindow::keepsSelectionAcrossUpdates()
     const QModelIndexList selected = m_window->runTable()->selectionModel()->selectedRows();
     QCOMPARE(selected.size(), 1);
     QCOMPARE(selected.at(0).data(RunTableModel::BuildNameRole).toString(), build);
+}
+
+void tst_DashboardWindow::historyTitleIsPlainText()
+{
+    QTemporaryDir dir;
+    FifoTrap trap(dir.filePath(QStringLiteral("image")));
+    QVERIFY(trap.isValid());
+
+    RunHistoryPoint point;
+    point.buildName = QStringLiteral("e2e-a");
+    point.state = RunState::Completed;
+    point.startedAt = sampleNow();
+    point.durationSeconds = 3600;
+    HistoryChart chart;
+    chart.resize(1200, 400);
+    const QString title = QStringLiteral("T <img src=\"%1\"> <b>x</b>").arg(trap.path());
+    chart.setHistory(title, {point});
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    chart.grab();
+
+    QCOMPARE(trap.readerCount(), 0);
+    const QStringList texts = textItemsOf(chart.chart());
+    QVERIFY2(texts.contains(title), qPrintable(texts.join(QLatin1Char('|'))));
+}
+
+void tst_DashboardWindow::messageLoadsNoResources()
+{
+    QTemporaryDir dir;
+    FifoTrap markdownImage(dir.filePath(QStringLiteral("markdown-image")));
+    FifoTrap htmlImage(dir.filePath(QStringLiteral("html-image")));
+    QVERIFY(markdownImage.isValid());
+    QVERIFY(htmlImage.isValid());
+    const QString message = QStringLiteral("#### Run finished\n\n![x](%1)\n\n<img src=\"%2\">\n")
+                                    .arg(markdownImage.path(), htmlImage.path());
+
+    RunDetailView detail;
+    detail.resize(1200, 600);
+    detail.setRun(rowFromState(QStringLiteral("e2e-a"),
+                               stateObject(QStringLiteral("e2e-a"), QStringLiteral("COMPLETED")),
+                               message),
+                  {}, sampleNow());
+    detail.tabs()->setCurrentIndex(2);
+    detail.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&detail));
+    detail.grab();
+
+    QCOMPARE(markdownImage.readerCount(), 0);
+    QCOMPARE(htmlImage.readerCount(), 0);
+    QVERIFY2(detail.messageText().contains(QLatin1String("Run finished")),
+             qPrintable(detail.messageText()));
+}
+
+void tst_DashboardWindow::messageKeepsSingleLineBreaks()
+{
+    const QString message = QStringLiteral(
+            "first line\nsecond line\n\nnext paragraph\n\n```\ncode a\ncode b\n```\n");
+    RunDetailView detail;
+    detail.setRun(rowFromState(QStringLiteral("e2e-a"),
+                               stateObject(QStringLiteral("e2e-a"), QStringLiteral("COMPLETED")),
+                               message),
+                  {}, sampleNow());
+    const QString text = detail.messageText();
+    QVERIFY2(text.contains(QLatin1String("first line\nsecond line")), qPrintable(text));
+    QVERIFY2(text.contains(QLatin1String("code a\ncode b")), qPrintable(text));
+    // The markdown kept for copying and the console is the file as written.
+    QCOMPARE(detail.messageMarkdown(), message);
+}
+
+void tst_DashboardWindow::logTailSkipsFifo()
+{
+    QTemporaryDir dir;
+    FifoTrap trap(dir.filePath(QStringLiteral("run.log")));
+    QVERIFY(trap.isValid());
+    QJsonObject state = stateObject(QStringLiteral("e2e-a"), QStringLiteral("WATCHING"));
+    state.insert(QStringLiteral("paths"), QJsonObject{{QStringLiteral("run_log"), trap.path()}});
+
+    RunDetailView detail;
+    detail.setRun(rowFromState(QStringLiteral("e2e-a"), state), {}, sampleNow());
+    QTRY_VERIFY2_WITH_TIMEOUT(detail.logText().contains(QLatin1String("not a regular file")),
+                              qPrintable(detail.logText()), 5000);
+    QCOMPARE(trap.readerCount(), 0);
+}
+
+void tst_DashboardWindow::cancelAddressesRunFolder()
+{
+    // The copied state.json names the run next to it; Cancel must mark the copy's folder.
+    const QString other = QStringLiteral("e2e-redhat9.6-ubuntu24.04-w2k25-fc");
+    const QString copy = QStringLiteral("e2e-copy");
+    QVERIFY(writeFile(m_root.filePath(copy + QStringLiteral("/state.json")),
+                      stateJson(other, QStringLiteral("WATCHING"), sampleNow())));
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->selectRun(m_root.path(), copy), 5000);
+
+    const ControlWriteResult result = m_window->cancelSelectedRun();
+    QVERIFY2(result.ok, qPrintable(result.error));
+    QCOMPARE(result.path, m_root.filePath(copy + QStringLiteral("/cancel.json")));
+    QVERIFY(QFile::exists(m_root.filePath(copy + QStringLiteral("/cancel.json"))));
+    QVERIFY(!QFile::exists(m_root.filePath(other + QStringLiteral("/cancel.json"))));
+}
+
+void tst_DashboardWindow::detailCapsFailures()
+{
+    RunDetailView detail;
+    detail.setRun(rowFromState(QStringLiteral("e2e-a"),
+                               withFailures(stateObject(QStringLiteral("e2e-a"),
+                                                        QStringLiteral("FAILED")),
+                                            5000)),
+                  {}, sampleNow());
+    const QString summary = detail.summaryHtml();
+    QVERIFY2(summary.contains(QLatin1String("and 4800 more")), qPrintable(summary.right(500)));
+    QVERIFY(summary.contains(QLatin1String("spec-199.cy.js")));
+    QVERIFY(!summary.contains(QLatin1String("spec-200.cy.js")));
+}
+
+void tst_DashboardWindow::detailKeepsScrollAcrossRefresh()
+{
+    const QString build = QStringLiteral("e2e-many-failures");
+    const QString statePath = m_root.filePath(build + QStringLiteral("/state.json"));
+    QJsonObject state = withFailures(stateObject(build, QStringLiteral("WATCHING")), 150);
+    QVERIFY(writeFile(statePath, QJsonDocument(state).toJson()));
+    m_window->resize(1400, 900);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->selectRun(m_root.path(), build), 5000);
+
+    QScrollBar *scroll = m_window->detailView()->summaryBrowser()->verticalScrollBar();
+    QTRY_VERIFY_WITH_TIMEOUT(scroll->maximum() > 100, 5000);
+    const int position = scroll->maximum() / 2;
+    scroll->setValue(position);
+
+    // Reads of unchanged data leave the pane as it is.
+    QSignalSpy reads(m_roots.get(), &DashboardRoots::snapshotChanged);
+    QVERIFY(reads.wait(5000));
+    QVERIFY(reads.wait(5000));
+    QCOMPARE(scroll->value(), position);
+
+    // Changed data is shown at the same scroll position.
+    state.insert(QStringLiteral("reason"), QStringLiteral("Changed reason."));
+    QVERIFY(writeFile(statePath, QJsonDocument(state).toJson()));
+    QTRY_VERIFY_WITH_TIMEOUT(
+            m_window->detailView()->summaryHtml().contains(QLatin1String("Changed reason.")), 5000);
+    QCOMPARE(scroll->value(), position);
+}
+
+void tst_DashboardWindow::unreachableRootDisablesActions()
+{
+    const QString build = QStringLiteral("e2e-redhat9.6-ubuntu24.04-w2k25-fc");
+    QVERIFY(m_window->selectRun(m_root.path(), build));
+    QVERIFY(m_window->cancelAction()->isEnabled());
+    QVERIFY(m_window->startAction()->isEnabled());
+
+    const QString moved = m_root.path() + QStringLiteral("-moved");
+    QVERIFY(QDir().rename(m_root.path(), moved));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_roots->snapshot(m_root.path()).reachable, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->selectRun(m_root.path(), build), 5000);
+    const bool cancelEnabled = m_window->cancelAction()->isEnabled();
+    const bool startEnabled = m_window->startAction()->isEnabled();
+    QVERIFY(QDir().rename(moved, m_root.path()));
+    QVERIFY(!cancelEnabled);
+    QVERIFY(!startEnabled);
+}
+
+void tst_DashboardWindow::sameFolderRootsGetDistinctNames()
+{
+    QTemporaryDir other;
+    const QString first = other.filePath(QStringLiteral("lab1/atvm-run-watcher"));
+    const QString second = other.filePath(QStringLiteral("lab2/atvm-run-watcher"));
+    QVERIFY(m_roots->addRoot(StateRootConfig{first, QString(), {}}));
+    QVERIFY(m_roots->addRoot(StateRootConfig{second, QString(), {}}));
+    QVERIFY(m_roots->addRoot(
+            StateRootConfig{other.filePath(QStringLiteral("x")), QStringLiteral("ctl-lab1"), {}}));
+
+    const QList<StateRootConfig> roots = m_roots->roots();
+    QCOMPARE(roots.size(), 4);
+    QCOMPARE(roots.at(0).displayName(), QStringLiteral("ctl-lab1"));
+    QCOMPARE(roots.at(1).displayName(), QStringLiteral("atvm-run-watcher"));
+    QCOMPARE(roots.at(2).displayName(), QStringLiteral("lab2/atvm-run-watcher"));
+    QCOMPARE(roots.at(3).displayName(), QStringLiteral("ctl-lab1 (2)"));
+}
+
+void tst_DashboardWindow::futureUpdateShowsWarning()
+{
+    RunDetailView detail;
+    const QJsonObject state =
+            QJsonDocument::fromJson(stateJson(QStringLiteral("e2e-a"), QStringLiteral("WATCHING"),
+                                              sampleNow().addSecs(3600)))
+                    .object();
+    detail.setRun(rowFromState(QStringLiteral("e2e-a"), state), {}, sampleNow());
+    const QString summary = detail.summaryHtml();
+    QVERIFY2(summary.contains(QLatin1String("ahead of this machine")), qPrintable(summary));
 }
 
 QTEST_MAIN(tst_DashboardWindow)
