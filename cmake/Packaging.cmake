@@ -17,8 +17,10 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION "admin")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 # dpkg-shlibdeps adds the Qt 6 and C++ runtime packages the binaries link to.
+# The dashboard brings in Qt GUI, Widgets and Charts; docs/install.md says so.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# systemd runs the unit; jq reads state.json in cancel-atvm-run-watcher.sh.
+# systemd runs the units; jq reads state.json in the helpers and the
+# dashboard's start requests in process-start-requests.sh.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd, jq")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_STRIP_FILES ON)

@@ -25,7 +25,9 @@ Files of an earlier run of NAME are renamed with a UTC time suffix first.
 Without --with-watcher ("approve") no watcher starts; start one later with
 start-atvm-run-watcher.sh --build-name NAME, and it finds the same log and pid
 file. With --with-watcher ("approve with watcher") this script starts it
-through start-atvm-run-watcher.sh, passing the metadata options on.
+through start-atvm-run-watcher.sh, passing the metadata options on; it
+first checks that the watcher can start (start-atvm-run-watcher.sh
+--check-only) and launches nothing if it cannot.
 
 Options:
   --build-name NAME            the run's build name (required)
@@ -37,10 +39,14 @@ Options:
   --help                       show this help and exit
 
 Environment: ATVM_AUTOMATION_ROOT, the automation root (default
-$atvm_default_automation_root); the watcher receives the same value.
+$atvm_default_automation_root); the watcher receives the same value. It must
+not be below /tmp or /var/tmp, which the watcher's unit hides (PrivateTmp=yes).
 
 Exit status: 0 launched (and watcher started); 64 invalid option or value;
-1 the launch failed; 2 the run was launched but the watcher did not start.
+1 the launch failed, or (with --with-watcher) the run already ended or has a
+pending cancellation, so nothing was launched; 75 (with --with-watcher) the
+watcher is already active or being started, so nothing was launched; 2 the
+run was launched but the watcher did not start.
 EOF
 }
 
@@ -105,6 +111,19 @@ automation_root=${ATVM_AUTOMATION_ROOT:-$atvm_default_automation_root}
 if [[ ! -d $automation_root ]]; then
     atvm_usage_error "automation root '$automation_root' not found; create it or set ATVM_AUTOMATION_ROOT"
 fi
+atvm_check_automation_root "$automation_root"
+if [[ $automation_root != /* ]]; then
+    automation_root="$PWD/$automation_root"
+fi
+
+# The command that starts this run's watcher, for the hints below; it names
+# the automation root when that is not the default.
+start_command=""
+if [[ $automation_root != "$atvm_default_automation_root" ]]; then
+    start_command="ATVM_AUTOMATION_ROOT=$(printf '%q' "$automation_root") "
+fi
+start_command+="$(printf '%q' "$script_dir/start-atvm-run-watcher.sh") --build-name $build_name"
+
 cd "$automation_root"
 if ! command -v "$1" >/dev/null; then
     atvm_usage_error "command '$1' not found in PATH or in $automation_root"
@@ -114,7 +133,6 @@ logs_dir="$automation_root/logs"
 run_log="$logs_dir/$build_name.log"
 pid_file="$logs_dir/$build_name.pid"
 exit_file="$logs_dir/$build_name.exit"
-mkdir -p "$logs_dir"
 
 if [[ -s $pid_file ]]; then
     old_pid=$(<"$pid_file")
@@ -123,8 +141,21 @@ if [[ -s $pid_file ]]; then
     fi
 fi
 
+# Everything that would keep the watcher from starting (invalid metadata, a
+# run that already ended, a cancellation marker, an active instance) is
+# found before the run starts, so a refusal leaves nothing changed.
+if $with_watcher; then
+    check_status=0
+    ATVM_AUTOMATION_ROOT=$automation_root "$script_dir/start-atvm-run-watcher.sh" --check-only \
+        --build-name "$build_name" "${start_options[@]}" >/dev/null || check_status=$?
+    if ((check_status != 0)); then
+        atvm_fail "$check_status" "the watcher of '$build_name' cannot start (see above), so the run was not launched; nothing changed"
+    fi
+fi
+
 # Keep an earlier run's files instead of appending to them: the watcher
 # follows one log from its start.
+mkdir -p "$logs_dir"
 suffix=$(date --utc +%Y%m%dT%H%M%SZ)
 for file in "$run_log" "$pid_file" "$exit_file"; do
     if [[ -e $file ]]; then
@@ -168,8 +199,7 @@ printf 'log: %s\n' "$run_log"
 printf 'exit status file: %s\n' "$exit_file"
 
 if ! $with_watcher; then
-    printf 'No watcher started. Start one later with: %s --build-name %s\n' \
-        "$script_dir/start-atvm-run-watcher.sh" "$build_name"
+    printf 'No watcher started. Start one later with: %s\n' "$start_command"
     exit 0
 fi
 
@@ -177,5 +207,5 @@ watcher_status=0
 ATVM_AUTOMATION_ROOT=$automation_root "$script_dir/start-atvm-run-watcher.sh" \
     --build-name "$build_name" "${start_options[@]}" || watcher_status=$?
 if ((watcher_status != 0)); then
-    atvm_fail 2 "the run goes on (process $(<"$pid_file")), but the watcher did not start (exit status $watcher_status); fix the error above and run start-atvm-run-watcher.sh --build-name $build_name"
+    atvm_fail 2 "the run goes on (process $(<"$pid_file")), but the watcher did not start (exit status $watcher_status); fix the error above and run: $start_command"
 fi

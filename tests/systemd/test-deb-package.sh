@@ -53,6 +53,14 @@ ns_run rm -f /etc/atvm-run-watcher.env
 ns_run umount /var/lib/atvm-run-watcher
 ns_run rmdir /var/lib/atvm-run-watcher
 
+# A container may carry a policy-rc.d that forbids every service action,
+# which deb-systemd-invoke in the prerm respects. The namespace stands for a
+# normal host, so an empty, non-executable file hides it there (only in the
+# namespace's own mounts).
+if ns_run test -e /usr/sbin/policy-rc.d; then
+    ns_run mount --bind /dev/null /usr/sbin/policy-rc.d
+fi
+
 ns_run dpkg --install "$package" >"$work_dir/dpkg.log" 2>&1 \
     || fail_test "dpkg --install failed: $(cat "$work_dir/dpkg.log")"
 # shellcheck disable=SC2016 # ${Status} is a dpkg-query field, not a variable
@@ -66,6 +74,17 @@ expect_eq "unit ExecStart binary" /opt/atvm-watcher-service/bin/atvm-run-watcher
     "$(ns_run systemctl show --property=ExecStart --value atvm-run-watcher@deb-check.service \
         | sed -n 's/.*path=\([^ ;]*\).*/\1/p')"
 
+# An administrator enables the start request path unit; an upgrade leaves it
+# running, a removal stops and disables it.
+readonly requests_path=atvm-run-watcher-requests.path
+readonly requests_link=/etc/systemd/system/paths.target.wants/$requests_path
+path_unit_property()
+{
+    ns_run systemctl show --property="$1" --value "$requests_path"
+}
+ns_run systemctl enable --now "$requests_path" >>"$work_dir/dpkg.log" 2>&1
+expect_eq "path unit after enable" active "$(path_unit_property ActiveState)"
+
 # An edited env file and a run's state survive an upgrade and a removal.
 ns_run sh -c 'printf "MATTERMOST_ATVM_CHANNEL=edited\n" >>/etc/atvm-run-watcher.env'
 ns_run mkdir -p /var/lib/atvm-run-watcher/kept-run
@@ -74,6 +93,7 @@ ns_run dpkg --install "$package" >>"$work_dir/dpkg.log" 2>&1 \
     || fail_test "dpkg --install over the installed package failed: $(cat "$work_dir/dpkg.log")"
 expect_contains "env file after upgrade" "MATTERMOST_ATVM_CHANNEL=edited" \
     "$(ns_run cat /etc/atvm-run-watcher.env)"
+expect_eq "path unit after upgrade" active "$(path_unit_property ActiveState)"
 
 ns_run dpkg --remove atvm-watcher-service >>"$work_dir/dpkg.log" 2>&1 \
     || fail_test "dpkg --remove failed: $(cat "$work_dir/dpkg.log")"
@@ -82,6 +102,15 @@ if ns_run test -e /opt/atvm-watcher-service/bin/atvm-run-watcher; then
 fi
 expect_eq "unit after remove" not-found \
     "$(ns_run systemctl show --property=LoadState --value atvm-run-watcher@deb-check.service)"
+expect_eq "path unit after remove" inactive "$(path_unit_property ActiveState)"
+if ns_run test -L "$requests_link"; then
+    fail_test "dpkg --remove left the path unit enabled: $requests_link"
+fi
+printf 'ok: remove disabled the path unit\n'
+# A link prerm could not remove (made by hand after the removal, say) goes
+# with the purge.
+ns_run mkdir -p "$(dirname "$requests_link")"
+ns_run ln -s "/lib/systemd/system/$requests_path" "$requests_link"
 expect_contains "env file after remove" "MATTERMOST_ATVM_CHANNEL=edited" \
     "$(ns_run cat /etc/atvm-run-watcher.env)"
 expect_eq "state after remove" '{"state": "COMPLETED"}' \
@@ -89,11 +118,11 @@ expect_eq "state after remove" '{"state": "COMPLETED"}' \
 
 ns_run dpkg --purge atvm-watcher-service >>"$work_dir/dpkg.log" 2>&1 \
     || fail_test "dpkg --purge failed: $(cat "$work_dir/dpkg.log")"
-for path in /etc/atvm-run-watcher.env /var/lib/atvm-run-watcher/kept-run; do
-    if ns_run test -e "$path"; then
+for path in /etc/atvm-run-watcher.env /var/lib/atvm-run-watcher/kept-run "$requests_link"; do
+    if ns_run test -e "$path" || ns_run test -L "$path"; then
         fail_test "$path is still there after dpkg --purge"
     fi
 done
-printf 'ok: purge removed the env file and the state\n'
+printf 'ok: purge removed the env file, the state and the path unit link\n'
 
 printf '1 passed, 0 failed\n'

@@ -2,7 +2,8 @@
 # End-to-end tests of the installed service under a real systemd: one
 # scenario per call, each in its own namespace (see lib.sh), with simulated
 # Cypress runs and the Mattermost webhook double on 127.0.0.1.
-#   $1  scenario: posted, cancel, killed, post-rejected or start-refusals
+#   $1  scenario: posted, cancel, killed, post-rejected, start-refusals or
+#       start-request
 #   $2  the build folder (installed with cmake --install inside the namespace)
 #   $3  the source folder
 #   $4  the mattermost-webhook-double program
@@ -89,12 +90,17 @@ install_package()
 {
     # The service package is the watcher and systemd/; the dashboard need not
     # be built for these tests.
+    # An existing env file keeps its content, but a loosened mode is reset.
+    ns_run chmod 0644 /etc/atvm-run-watcher.env
     local folder
     for folder in headless systemd; do
         ns_run cmake --install "$build_dir/$folder" >>"$work_dir/install.log"
     done
     expect_eq "installed watcher" "$prefix/bin/atvm-run-watcher" \
         "$(ns_run find "$prefix/bin" -name atvm-run-watcher -perm -u+x)"
+    expect_eq "env file mode after install" 600 "$(ns_run stat --format=%a /etc/atvm-run-watcher.env)"
+    expect_contains "env file content after install" "MATTERMOST_ATVM_CHANNEL=atvm-e2e-runs" \
+        "$(ns_run cat /etc/atvm-run-watcher.env)"
     ns_run systemctl daemon-reload
     expect_eq "unit load state" loaded "$(ns_unit_property atvm-run-watcher@probe.service LoadState)"
     ns_run mkdir -p "$automation_root"
@@ -221,6 +227,52 @@ scenario_cancel()
     if ns_run test -e "$state_root/never-started"; then
         fail_test "cancelling an unknown build created its state folder"
     fi
+
+    scenario_resume_then_cancel
+}
+
+watcher_pid_is_main_pid()
+{
+    local main_pid
+    main_pid=$(ns_unit_property "atvm-run-watcher@$1.service" MainPID)
+    [[ $main_pid != 0 && $(state_field "$1" .watcher_pid) == "$main_pid" ]]
+}
+
+# A stopped watcher started again with only its build name keeps the
+# metadata and the custom automation root of run.env. A cancel while no
+# watcher runs starts the instance, whose watcher records CANCELLED.
+scenario_resume_then_cancel()
+{
+    local build=resumed-then-cancelled.2 root=/root/custom-root
+    local unit="atvm-run-watcher@$build.service"
+    hold_unit "$build"
+    ns_run mkdir -p "$root"
+    capture ns_run env ATVM_AUTOMATION_ROOT="$root" "$helpers/launch-atvm-run.sh" --build-name "$build" \
+        --with-watcher --template cmc-e2e -- \
+        "$simulator" --log "$root/logs/$build.log" --duration 120 --outcome passed
+    expect_eq "launch with a custom root: exit status" 0 "$command_status"
+    wait_until 60 "state.json of $build to say WATCHING" run_state_is "$build" WATCHING
+    ns_run systemctl stop "$unit"
+    expect_eq "run state after a stop" WATCHING "$(state_field "$build" .state)"
+
+    capture ns_run "$helpers/start-atvm-run-watcher.sh" --build-name "$build"
+    printf '%s\n' "$command_output"
+    expect_eq "resume exit status" 0 "$command_status"
+    expect_contains "resume message" "ATVM_AUTOMATION_ROOT=$root" "$command_output"
+    wait_until 60 "the resumed watcher to write state.json" watcher_pid_is_main_pid "$build"
+    expect_eq "log the resumed watcher follows" "$root/logs/$build.log" "$(state_field "$build" .paths.run_log)"
+    expect_eq "metadata after the resume" cmc-e2e "$(state_field "$build" .metadata.template)"
+
+    ns_run systemctl stop "$unit"
+    capture ns_run "$helpers/cancel-atvm-run-watcher.sh" --build-name "$build"
+    printf '%s\n' "$command_output"
+    show_journal "$build"
+    expect_eq "cancel of a stopped watcher: exit status" 0 "$command_status"
+    expect_contains "cancel of a stopped watcher: message" "started $unit so that it reads the marker" \
+        "$command_output"
+    expect_eq "run state after the cancel" CANCELLED "$(state_field "$build" .state)"
+    expect_eq "posted after the cancel" false "$(state_field "$build" .posted)"
+    expect_eq "posts received after the cancel" 0 "$(post_count)"
 }
 
 # SIGKILL the watcher mid-run: systemd restarts it, the restarted watcher
@@ -301,6 +353,49 @@ scenario_start_refusals()
     expect_eq "watcher instances" 1 \
         "$(ns_run systemctl list-units --all --no-legend --plain 'atvm-run-watcher@*' | grep -c .)"
     expect_eq "state folders" "$build" "$(ns_run ls "$state_root")"
+
+    scenario_start_limit
+}
+
+# systemd 252 keeps the last crash's result (exit-code) when the start limit
+# stops a restart, so the journal line is the evidence.
+unit_hit_start_limit()
+{
+    ns_run journalctl --no-pager --unit "atvm-run-watcher@$1.service" \
+        | grep -q 'Start request repeated too quickly'
+}
+
+# After systemd's start limit was hit, systemctl start alone is refused; the
+# start script resets the failed unit and starts it.
+scenario_start_limit()
+{
+    local build=start-limit.6
+    local unit="atvm-run-watcher@$build.service"
+    local drop_in="/etc/systemd/system/$unit.d"
+    hold_unit "$build"
+    # A watcher that fails at once, restarted quickly, hits the limit of five
+    # starts within seconds.
+    ns_run mkdir -p "$drop_in"
+    printf '[Service]\nExecStart=\nExecStart=/bin/false\nRestartSec=100ms\n' \
+        | ns_run tee "$drop_in/crash.conf" >/dev/null
+    ns_run systemctl daemon-reload
+    ns_run systemctl start --no-block "$unit"
+    wait_until 60 "$unit to hit the start limit" unit_hit_start_limit "$build"
+    expect_eq "ActiveState after the start limit" failed "$(ns_unit_property "$unit" ActiveState)"
+    capture ns_run systemctl start "$unit"
+    if ((command_status == 0)); then
+        fail_test "systemctl start of $unit worked after the start limit was hit"
+    fi
+    printf 'ok: systemctl start alone is refused: %s\n' "$command_output"
+    ns_run rm -r "$drop_in"
+    ns_run systemctl daemon-reload
+
+    capture ns_run "$helpers/start-atvm-run-watcher.sh" --build-name "$build"
+    printf '%s\n' "$command_output"
+    expect_eq "start after the start limit: exit status" 0 "$command_status"
+    expect_contains "start after the start limit: message" \
+        "was failed (result exit-code); ran 'systemctl reset-failed $unit'" "$command_output"
+    expect_eq "ActiveState after the start" active "$(ns_unit_property "$unit" ActiveState)"
 }
 
 # The dashboard's Start on a root that is only a mounted folder: a request
@@ -334,6 +429,16 @@ scenario_start_request()
         "$(state_field "$build" .metadata.scope_description)"
     expect_eq "posts received" 1 "$(post_count)"
     expect_eq "request folder emptied" "" "$(ns_run ls "$state_root/.start-requests")"
+
+    # A folder in the request folder cannot stay there: it would retrigger the
+    # path unit until systemd's start limit stops it.
+    ns_run mkdir "$state_root/.start-requests/folder-1.json"
+    wait_until 60 "the folder request outcome" ns_run test -s "$state_root/.start-results/folder-1.result.json"
+    expect_eq "folder request outcome" rejected \
+        "$(ns_run jq --raw-output .outcome "$state_root/.start-results/folder-1.result.json")"
+    expect_eq "request folder after the folder request" "" "$(ns_run ls -A "$state_root/.start-requests")"
+    expect_eq "path unit after the folder request" active \
+        "$(ns_unit_property atvm-run-watcher-requests.path ActiveState)"
 
     # A request with a bad build name is rejected and starts nothing.
     printf '{"id": "bad-1", "build_name": "../x"}\n' | ns_run tee "$state_root/.start-staging/bad-1.json" >/dev/null
