@@ -175,10 +175,17 @@ std::optional<ProcessIdentity> ProcessProbe::findByCommandLine(const QString &bu
             QStringLiteral("timeout"),
             QStringLiteral("nsenter"),
             QStringLiteral("sshd"),
+            QStringLiteral("tmux"),
+            QStringLiteral("screen"),
+            QStringLiteral("vi"),
+            QStringLiteral("vim"),
+            QStringLiteral("nano"),
+            QStringLiteral("emacs"),
     };
 
     // The build name must stand alone, so "run-1" does not match "run-10".
-    const QRegularExpression word(QStringLiteral("(^|[^A-Za-z0-9._-])")
+    // Not after '@': "atvm-run-watcher@BUILD.service" in a viewer's command names a unit.
+    const QRegularExpression word(QStringLiteral("(^|[^A-Za-z0-9._@-])")
                                   + QRegularExpression::escape(buildName)
                                   + QStringLiteral("($|[^A-Za-z0-9._-])"));
 

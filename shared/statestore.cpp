@@ -23,9 +23,9 @@ void syncFolder(const QString &folder)
     if (fd < 0)
         return;
     if (::fsync(fd) != 0) {
-        qCWarning(lcState).noquote() << QStringLiteral("Failed to flush folder \"%1\": %2")
-                                                .arg(folder, QString::fromLocal8Bit(
-                                                                     std::strerror(errno)));
+        qCWarning(lcState).noquote()
+                << QStringLiteral("Failed to flush folder \"%1\": %2")
+                           .arg(folder, QString::fromLocal8Bit(std::strerror(errno)));
     }
     ::close(fd);
 }
@@ -103,8 +103,9 @@ std::optional<WatcherState> StateStore::load(QString *error) const
     const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
     if (!document.isObject()) {
         if (error) {
-            *error = QStringLiteral("The state file \"%1\" is not valid JSON: %2. Move it aside "
-                                    "to start the build's record afresh.")
+            *error = QStringLiteral("The state file \"%1\" is not valid JSON: %2. It may have "
+                                    "recorded a post: check the channel (and message.md) before "
+                                    "moving it aside, because a fresh record posts the run again.")
                              .arg(file.fileName(), parseError.errorString());
         }
         return std::nullopt;
@@ -119,7 +120,8 @@ std::optional<WatcherState> StateStore::load(QString *error) const
 
 std::optional<QString> StateStore::save(const WatcherState &state) const
 {
-    return writeAtomically(stateFile(), QJsonDocument(state.toJson()).toJson(QJsonDocument::Indented));
+    return writeAtomically(stateFile(),
+                           QJsonDocument(state.toJson()).toJson(QJsonDocument::Indented));
 }
 
 std::optional<QString> StateStore::saveMessage(const QString &markdown) const
@@ -139,9 +141,22 @@ std::optional<QString> StateStore::writeAtomically(const QString &path,
     if (!file.open(QIODevice::WriteOnly)) {
         return QStringLiteral("Cannot write \"%1\": %2").arg(path, file.errorString());
     }
-    if (file.write(content) != content.size() || !file.commit()) {
-        return QStringLiteral("Cannot write \"%1\": %2").arg(path, file.errorString());
+    // A full disk can let buffered writes and even commit() succeed while the
+    // data never reached the file, so every step is checked before the rename.
+    if (file.write(content) != content.size() || !file.flush()
+        || file.error() != QFileDevice::NoError) {
+        const QString error = file.errorString();
+        file.cancelWriting();
+        return QStringLiteral("Cannot write \"%1\": %2").arg(path, error);
     }
+    if (!file.commit())
+        return QStringLiteral("Cannot write \"%1\": %2").arg(path, file.errorString());
     syncFolder(m_folder);
+    if (QFileInfo(path).size() != content.size()) {
+        return QStringLiteral("Writing \"%1\" left %2 of %3 bytes; the disk may be full.")
+                .arg(path)
+                .arg(QFileInfo(path).size())
+                .arg(content.size());
+    }
     return std::nullopt;
 }

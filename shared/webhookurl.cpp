@@ -1,5 +1,7 @@
 #include "shared/webhookurl.h"
 
+#include <QRegularExpression>
+
 namespace {
 
 const QLatin1String RedactedId("<redacted>");
@@ -78,5 +80,18 @@ std::optional<QString> webhookUrlError(const QUrl &webhook)
         return QStringLiteral("The webhook URL %1 has no host name. %2").arg(shown, fix);
     if (hookIdOf(webhook).isEmpty())
         return QStringLiteral("The webhook URL %1 has no hook id in its path. %2").arg(shown, fix);
+
+    // Mattermost routes only ".../hooks/<id>" with an id of letters and digits;
+    // anything else would be rejected only after the whole run.
+    static const QRegularExpression hookPath(QStringLiteral("^(/[^/]+)*/hooks/[A-Za-z0-9]+$"));
+    if (!hookPath.match(webhook.path(QUrl::FullyEncoded)).hasMatch()) {
+        // Where the id is in such a path is unknown, so no part of the path is shown.
+        const QString server = webhook.adjusted(QUrl::RemovePath | QUrl::RemoveUserInfo
+                                                | QUrl::RemoveQuery | QUrl::RemoveFragment)
+                                       .toString();
+        return QStringLiteral("The webhook URL \"%1/…\" does not end in /hooks/ and a hook id "
+                              "of letters and digits. %2")
+                .arg(server, fix);
+    }
     return std::nullopt;
 }

@@ -172,6 +172,11 @@ void TestProcessProbe::findsProcessByBuildName()
     writeFile(proc.filePath(QStringLiteral("602/cmdline")),
               QByteArray("bash\0run-e2e.sh\0e2e-rhel-fc\0", 28));
 
+    // A shell running a journal viewer names the build only after '@'.
+    writeFakeStat(proc.path(), 400, 'S', 100);
+    writeFile(proc.filePath(QStringLiteral("400/cmdline")),
+              QByteArray("bash\0-c\0journalctl -fu atvm-run-watcher@e2e-rhel-fc | grep x\0", 61));
+
     const ProcessProbe probe(proc.path());
     const std::optional<ProcessIdentity> identity =
             probe.findByCommandLine(QStringLiteral("e2e-rhel-fc"), self);

@@ -614,6 +614,15 @@ void tst_WebhookPoster::invalidUrlFailsUpFront_data()
                              << QStringLiteral("no host");
     QTest::newRow("no path") << QUrl(QStringLiteral("http://127.0.0.1:1/"))
                              << QStringLiteral("no hook id");
+    QTest::newRow("hooks without id") << QUrl(QStringLiteral("http://127.0.0.1:1/hooks/"))
+                                      << QStringLiteral("does not end in /hooks/");
+    QTest::newRow("id not under hooks") << QUrl(QStringLiteral("http://127.0.0.1:1/x/") + id)
+                                        << QStringLiteral("does not end in /hooks/");
+    QTest::newRow("extra segment")
+            << QUrl(QStringLiteral("http://127.0.0.1:1/hooks/") + id + QStringLiteral("/extra"))
+            << QStringLiteral("does not end in /hooks/");
+    QTest::newRow("space in id") << QUrl(QStringLiteral("http://127.0.0.1:1/hooks/%20"))
+                                 << QStringLiteral("does not end in /hooks/");
 }
 
 void tst_WebhookPoster::invalidUrlFailsUpFront()
