@@ -25,13 +25,16 @@ QStringList failureSigns(const VerdictEvidence &evidence)
 {
     QStringList signs;
     const RunProgress &progress = evidence.logProgress;
+    const QString testsRun = progress.tests == 1 ? QStringLiteral("1 test")
+                                                 : QStringLiteral("%1 tests").arg(progress.tests);
     if (progress.failing > progress.tests) {
         // A spec that fails to load reports a failure with no test run.
-        signs << QStringLiteral("%1 failures were reported with %2 tests run")
-                         .arg(progress.failing)
-                         .arg(progress.tests);
+        const QString failures = progress.failing == 1
+                ? QStringLiteral("1 failure was")
+                : QStringLiteral("%1 failures were").arg(progress.failing);
+        signs << QStringLiteral("%1 reported with %2 run").arg(failures, testsRun);
     } else if (progress.failing > 0) {
-        signs << QStringLiteral("%1 of %2 tests failed").arg(progress.failing).arg(progress.tests);
+        signs << QStringLiteral("%1 of %2 failed").arg(QString::number(progress.failing), testsRun);
     }
     if (progress.specsFailed > 0 && progress.failing == 0)
         signs << QStringLiteral("%1 specs failed").arg(progress.specsFailed);

@@ -19,6 +19,7 @@
 #include <QJsonArray>
 #include <QSet>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace {
@@ -27,6 +28,7 @@ constexpr std::chrono::seconds s_heartbeat{30};
 constexpr std::chrono::milliseconds s_coalesceDelay{250};
 constexpr std::chrono::milliseconds s_minSaveInterval{1000};
 constexpr std::chrono::seconds s_pidReuseSlack{60};
+constexpr std::chrono::milliseconds s_artifactSettle{3000};
 
 QDateTime now()
 {
@@ -60,6 +62,9 @@ RunWatcher::RunWatcher(const WatcherConfig &config, QObject *parent)
     m_coalesceTimer.setSingleShot(true);
     m_coalesceTimer.setInterval(s_coalesceDelay);
     connect(&m_coalesceTimer, &QTimer::timeout, this, &RunWatcher::evaluate);
+
+    m_deadlineTimer.setSingleShot(true);
+    connect(&m_deadlineTimer, &QTimer::timeout, this, &RunWatcher::evaluate);
 }
 
 RunWatcher::~RunWatcher() = default;
@@ -228,11 +233,18 @@ void RunWatcher::evaluate()
             evidence,
             VerdictLimits{m_config.hangTimeout, m_config.startupGrace, m_config.exitGrace});
 
-    if (isTerminal(verdict.state)) {
+    if (process == ProcessStatus::Gone && !m_processGoneAt.isValid())
+        m_processGoneAt = now();
+    // Report merge steps often run right after `cypress run` exits, so a
+    // posted verdict waits a moment for the artifacts to settle.
+    const bool artifactsSettling = isPosted(verdict.state) && m_processGoneAt.isValid()
+            && m_processGoneAt.msecsTo(now()) < s_artifactSettle.count();
+    if (isTerminal(verdict.state) && !artifactsSettling) {
         finalize(verdict);
         return;
     }
 
+    scheduleNextDeadline(evidence);
     m_state.reason = verdict.reason;
     const QString status = statusLine();
     if (status != m_lastStatus) {
@@ -245,6 +257,47 @@ void RunWatcher::evaluate()
     if (m_stateChanged
         && (!m_sinceLastSave.isValid() || m_sinceLastSave.hasExpired(s_minSaveInterval.count())))
         saveState();
+}
+
+void RunWatcher::scheduleNextDeadline(const VerdictEvidence &evidence)
+{
+    // The time limits are checked when they run out, not only at the next
+    // poll, so a long poll interval does not stretch them.
+    const QDateTime activity =
+            evidence.lastActivityAt.isValid() ? evidence.lastActivityAt : evidence.watchStartedAt;
+    QList<QDateTime> deadlines{activity.addSecs(m_config.hangTimeout.count())};
+    if (evidence.process == ProcessStatus::NeverFound)
+        deadlines.append(evidence.watchStartedAt.addSecs(m_config.startupGrace.count()));
+    if (m_summarySeenAt.isValid())
+        deadlines.append(m_summarySeenAt.addSecs(m_config.exitGrace.count()));
+    if (m_processGoneAt.isValid())
+        deadlines.append(m_processGoneAt.addMSecs(s_artifactSettle.count()));
+
+    qint64 delay = std::chrono::milliseconds(m_config.pollInterval).count();
+    for (const QDateTime &deadline : std::as_const(deadlines)) {
+        const qint64 untilDeadline = evidence.now.msecsTo(deadline);
+        if (untilDeadline >= 0)
+            delay = std::min(delay, untilDeadline + 100);
+    }
+    m_deadlineTimer.start(std::chrono::milliseconds(delay));
+}
+
+RunProgress RunWatcher::mergedProgress() const
+{
+    // The log names a spec relative to the spec pattern, a report relative to
+    // the project, so specs are matched by file name. Failures of specs the
+    // log shows no failure for come from the reports.
+    RunProgress progress = m_parser->summary().progress;
+    QSet<QString> specsFromLog;
+    for (const FailedTest &failure : std::as_const(progress.failures))
+        specsFromLog.insert(QFileInfo(failure.spec).fileName());
+    for (const FailedTest &failure : m_reportFailures) {
+        if (!specsFromLog.contains(QFileInfo(failure.spec).fileName()))
+            progress.failures.append(failure);
+    }
+    progress.failing = std::max(progress.failing, m_reportFailing);
+    progress.specsFailed = std::max(progress.specsFailed, m_reportFailedSpecs);
+    return progress;
 }
 
 ProcessStatus RunWatcher::probeProcess()
@@ -347,6 +400,8 @@ void RunWatcher::scanReports()
     const ReportSummary summary = m_reports->scan();
     m_reportSpecs = summary.specs.size();
     m_reportFailing = summary.failing;
+    m_reportFailedSpecs = int(std::count_if(summary.specs.cbegin(), summary.specs.cend(),
+                                            [](const ReportSpec &spec) { return spec.failed; }));
     m_reportProblems = summary.problems;
     m_reportFailures = summary.failures;
     if (summary.lastChange.isValid()
@@ -400,7 +455,7 @@ VerdictEvidence RunWatcher::gatherEvidence(ProcessStatus process) const
 bool RunWatcher::saveState()
 {
     if (m_state.state == RunState::Watching && !m_finishing)
-        m_state.progress = m_parser->summary().progress;
+        m_state.progress = mergedProgress();
 
     // The offset and the parser state always describe the same lines.
     QJsonObject position = m_follower->position().toJson();
@@ -450,16 +505,6 @@ QString RunWatcher::buildMessage() const
                 kernel.isString() ? std::optional<QString>(kernel.toString()) : std::nullopt});
     }
     input.progress = m_state.progress;
-    // The log names a spec relative to the spec pattern, a report relative to
-    // the project, so specs are matched by file name. Failures of specs the log
-    // shows no failure for still belong in the message.
-    QSet<QString> specsFromLog;
-    for (const FailedTest &failure : std::as_const(input.progress.failures))
-        specsFromLog.insert(QFileInfo(failure.spec).fileName());
-    for (const FailedTest &failure : m_reportFailures) {
-        if (!specsFromLog.contains(QFileInfo(failure.spec).fileName()))
-            input.progress.failures.append(failure);
-    }
     if (!summary.footerDuration.isEmpty()) {
         input.duration = summary.footerDuration;
     } else if (m_state.startedAt.isValid()) {
@@ -480,7 +525,8 @@ void RunWatcher::finalize(const Verdict &verdict)
     m_coalesceTimer.stop();
     m_parser->finish();
 
-    m_state.progress = m_parser->summary().progress;
+    m_deadlineTimer.stop();
+    m_state.progress = mergedProgress();
     m_state.progress.currentSpec.clear();
     m_state.state = verdict.state;
     m_state.reason = verdict.reason;
@@ -655,5 +701,6 @@ void RunWatcher::finish(int exitCode)
     m_pollTimer.stop();
     m_heartbeatTimer.stop();
     m_coalesceTimer.stop();
+    m_deadlineTimer.stop();
     Q_EMIT finished(exitCode);
 }

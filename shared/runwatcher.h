@@ -74,6 +74,8 @@ private:
     void scanReports();
     void updateWatchedPaths();
     VerdictEvidence gatherEvidence(ProcessStatus process) const;
+    void scheduleNextDeadline(const VerdictEvidence &evidence);
+    RunProgress mergedProgress() const;
     bool saveState();
     void finalize(const Verdict &verdict);
     void postMessage(const QString &message);
@@ -100,10 +102,13 @@ private:
     QTimer m_pollTimer;
     QTimer m_heartbeatTimer;
     QTimer m_coalesceTimer;
+    QTimer m_deadlineTimer;
 
     QDateTime m_summarySeenAt;
+    QDateTime m_processGoneAt;
     int m_reportSpecs = 0;
     int m_reportFailing = 0;
+    int m_reportFailedSpecs = 0;
     QStringList m_reportProblems;
     QList<FailedTest> m_reportFailures;
     QString m_lastStatus;

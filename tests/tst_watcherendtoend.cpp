@@ -40,6 +40,8 @@ private Q_SLOTS:
     void emptyPidFileWaits();
     void viewerProcessNotFollowed();
     void wrapperEndingEarlyIgnored();
+    void lateReportFailureCounted();
+    void graceEndsBeforeNextPoll();
 };
 
 void TestWatcherEndToEnd::completedRunPostedOnce()
@@ -393,6 +395,50 @@ void TestWatcherEndToEnd::wrapperEndingEarlyIgnored()
     QCOMPARE(RunFixture::waitForExit(watcher), 0);
     wrapper.waitForFinished();
     // Not TERMINATED: the helper ended before the run wrote anything.
+    QCOMPARE(run.stateName(), QStringLiteral("UNKNOWN"));
+}
+
+void TestWatcherEndToEnd::lateReportFailureCounted()
+{
+    RunFixture run;
+    QVERIFY(run.startSimulation(QStringLiteral("passed"), 1));
+    QProcess *watcher = run.startWatcher(QUrl(), {QStringLiteral("--dry-run")});
+    QCOMPARE(RunFixture::waitForExit(&run.simulation(), 30000), 0);
+
+    // A merge step writes one more report right after Cypress exits; the log
+    // itself shows every test passing.
+    QFile report(run.reportDir() + QStringLiteral("/merged-extra.json"));
+    QVERIFY(report.open(QIODevice::WriteOnly));
+    report.write(R"({"stats": {"suites": 1, "tests": 1, "passes": 0, "pending": 0, "failures": 1},
+ "results": [{"uuid": "x", "title": "", "file": "cypress/e2e/atvm/05-late-checks.cy.js",
+   "fullFile": "cypress/e2e/atvm/05-late-checks.cy.js", "tests": [], "beforeHooks": [],
+   "afterHooks": [], "root": true, "suites": [{"uuid": "y", "title": "late checks",
+   "tests": [{"title": "keeps the guest online", "fullTitle": "late checks keeps the guest online",
+     "state": "failed", "pass": false, "fail": true, "pending": false, "skipped": false,
+     "err": {"message": "AssertionError: guest went offline"}}],
+   "suites": [], "beforeHooks": [], "afterHooks": []}]}]})");
+    report.close();
+
+    QCOMPARE(RunFixture::waitForExit(watcher), 0);
+    QCOMPARE(run.stateName(), QStringLiteral("FAILED"));
+    const QJsonObject progress = run.progress();
+    QCOMPARE(progress.value(QStringLiteral("failing")).toInt(), 1);
+    QCOMPARE(progress.value(QStringLiteral("specs_failed")).toInt(), 1);
+    const QJsonArray failures = progress.value(QStringLiteral("failures")).toArray();
+    QCOMPARE(failures.size(), 1);
+    QCOMPARE(failures.first().toObject().value(QStringLiteral("error")).toString(),
+             QStringLiteral("AssertionError: guest went offline"));
+}
+
+void TestWatcherEndToEnd::graceEndsBeforeNextPoll()
+{
+    RunFixture run(QStringLiteral("slow-poll-build"));
+    // With a one-hour poll, only a timer at the grace's end can finish this quickly.
+    QProcess *watcher = run.startWatcher(QUrl(),
+                                         {QStringLiteral("--dry-run"),
+                                          QStringLiteral("--startup-grace"), QStringLiteral("2s"),
+                                          QStringLiteral("--poll-interval"), QStringLiteral("1h")});
+    QCOMPARE(RunFixture::waitForExit(watcher, 20000), 0);
     QCOMPARE(run.stateName(), QStringLiteral("UNKNOWN"));
 }
 
