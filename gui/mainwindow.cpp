@@ -22,6 +22,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTimer>
 #include <QToolBar>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -388,7 +389,8 @@ void MainWindow::runStartCommand(const StateRootConfig &root, const StartRequest
                                   .arg(process->program(), buildName)
                                   .arg(exitCode)
                                   .arg(output)
-                        : tr("The start command \"%1\" for %2 crashed or was killed:\n%3")
+                        : tr("The start command \"%1\" for %2 crashed, or was killed after "
+                             "2 minutes without finishing:\n%3")
                                   .arg(process->program(), buildName, output);
                 showPlainWarning(this, tr("Start watcher"), failure);
             });
@@ -402,6 +404,16 @@ void MainWindow::runStartCommand(const StateRootConfig &root, const StartRequest
     });
     qCInfo(lcProcess) << "Running start command" << process->program() << process->arguments();
     process->start();
+
+    // An ssh command to a controller that does not answer must not linger;
+    // the finished() handler then reports it as killed.
+    QTimer::singleShot(std::chrono::minutes(2), process, [process] {
+        if (process->state() != QProcess::NotRunning) {
+            qCWarning(lcProcess) << "The start command" << process->program()
+                                 << "did not finish within 2 minutes; killing it.";
+            process->kill();
+        }
+    });
 }
 
 void MainWindow::confirmCancel()
