@@ -99,19 +99,16 @@ std::optional<ProcessIdentity> ProcessProbe::identify(qint64 pid) const
 
 std::optional<ProcessIdentity> ProcessProbe::identifyFromPidFile(const QString &pidFile) const
 {
-    QFile file(pidFile);
-    if (!file.open(QIODevice::ReadOnly))
+    const std::optional<qint64> pid = readPidFile(pidFile);
+    if (!pid)
         return std::nullopt;
-
-    bool ok = false;
-    const qint64 pid = QString::fromLatin1(file.read(64)).trimmed().toLongLong(&ok);
-    if (!ok || pid <= 0) {
+    if (*pid == 0) {
         qCWarning(lcProcess).noquote()
                 << QStringLiteral("Ignoring PID file \"%1\": it does not contain a process id.")
                            .arg(pidFile);
         return std::nullopt;
     }
-    return identify(pid);
+    return identify(*pid);
 }
 
 std::optional<qint64> ProcessProbe::readPidFile(const QString &pidFile) const

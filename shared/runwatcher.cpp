@@ -253,7 +253,7 @@ void RunWatcher::evaluate()
         m_stateChanged = true;
     }
     // Each write carries the parser state and every failure so far, so a fast
-    // run is written at most once a second; the next pass writes the rest.
+    // run is written at most once a second. The next pass writes the rest.
     if (m_stateChanged
         && (!m_sinceLastSave.isValid() || m_sinceLastSave.hasExpired(s_minSaveInterval.count())))
         saveState();
@@ -291,12 +291,15 @@ RunProgress RunWatcher::mergedProgress() const
     QSet<QString> specsFromLog;
     for (const FailedTest &failure : std::as_const(progress.failures))
         specsFromLog.insert(QFileInfo(failure.spec).fileName());
-    for (const FailedTest &failure : m_reportFailures) {
+    for (const FailedTest &failure : m_reportSummary.failures) {
         if (!specsFromLog.contains(QFileInfo(failure.spec).fileName()))
             progress.failures.append(failure);
     }
-    progress.failing = std::max(progress.failing, m_reportFailing);
-    progress.specsFailed = std::max(progress.specsFailed, m_reportFailedSpecs);
+    progress.failing = std::max(progress.failing, m_reportSummary.failing);
+    const auto failedSpecs =
+            std::count_if(m_reportSummary.specs.cbegin(), m_reportSummary.specs.cend(),
+                          [](const ReportSpec &spec) { return spec.failed; });
+    progress.specsFailed = std::max(progress.specsFailed, int(failedSpecs));
     return progress;
 }
 
@@ -397,13 +400,8 @@ void RunWatcher::readLog(bool processEnded)
 
 void RunWatcher::scanReports()
 {
-    const ReportSummary summary = m_reports->scan();
-    m_reportSpecs = summary.specs.size();
-    m_reportFailing = summary.failing;
-    m_reportFailedSpecs = int(std::count_if(summary.specs.cbegin(), summary.specs.cend(),
-                                            [](const ReportSpec &spec) { return spec.failed; }));
-    m_reportProblems = summary.problems;
-    m_reportFailures = summary.failures;
+    m_reportSummary = m_reports->scan();
+    const ReportSummary &summary = m_reportSummary;
     if (summary.lastChange.isValid()
         && (!m_state.lastActivityAt.isValid() || summary.lastChange > m_state.lastActivityAt)) {
         m_state.lastActivityAt = summary.lastChange.toUTC();
@@ -439,9 +437,9 @@ VerdictEvidence RunWatcher::gatherEvidence(ProcessStatus process) const
     evidence.crashDetected = summary.crashDetected;
     evidence.logProgress = summary.progress;
     evidence.specsWithoutResults = summary.specsWithoutResults;
-    evidence.reportSpecs = m_reportSpecs;
-    evidence.reportFailing = m_reportFailing;
-    evidence.reportProblems = m_reportProblems;
+    evidence.reportSpecs = int(m_reportSummary.specs.size());
+    evidence.reportFailing = m_reportSummary.failing;
+    evidence.reportProblems = m_reportSummary.problems;
     evidence.process = process;
     evidence.pid = m_state.process.pid;
     evidence.exitStatus = m_state.exitStatus;
@@ -636,7 +634,7 @@ void RunWatcher::handleAttemptStarting(int attempt)
 
 void RunWatcher::handleAttemptRejected(int attempt, const QString &error)
 {
-    // The server's answer proves this attempt created nothing, so a watcher
+    // The server's response proves this attempt created nothing, so a watcher
     // restarted during the wait for the next attempt may post again.
     Q_UNUSED(attempt)
     m_state.postInFlight = false;

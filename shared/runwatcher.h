@@ -1,6 +1,7 @@
 #pragma once
 
 #include "shared/processprobe.h"
+#include "shared/reportreader.h"
 #include "shared/runverdict.h"
 #include "shared/statestore.h"
 #include "shared/watcherconfig.h"
@@ -17,7 +18,6 @@
 class CypressLogParser;
 class LogFollower;
 class QFileSystemWatcher;
-class ReportReader;
 class WebhookPoster;
 struct PostOutcome;
 
@@ -106,11 +106,7 @@ private:
 
     QDateTime m_summarySeenAt;
     QDateTime m_processGoneAt;
-    int m_reportSpecs = 0;
-    int m_reportFailing = 0;
-    int m_reportFailedSpecs = 0;
-    QStringList m_reportProblems;
-    QList<FailedTest> m_reportFailures;
+    ReportSummary m_reportSummary; // the last scan of the reporter folder
     QString m_lastStatus;
     QElapsedTimer m_sinceLastSave;
     bool m_stateChanged = false;
