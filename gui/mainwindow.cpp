@@ -405,8 +405,8 @@ void MainWindow::runStartCommand(const StateRootConfig &root, const StartRequest
     qCInfo(lcProcess) << "Running start command" << process->program() << process->arguments();
     process->start();
 
-    // An ssh command to a controller that does not answer must not linger;
-    // the finished() handler then reports it as killed.
+    // An ssh command to a controller that does not respond must not linger.
+    // The finished() handler then reports it as killed.
     QTimer::singleShot(std::chrono::minutes(2), process, [process] {
         if (process->state() != QProcess::NotRunning) {
             qCWarning(lcProcess) << "The start command" << process->program()

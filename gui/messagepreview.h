@@ -5,7 +5,7 @@
 /*!
     Returns the Mattermost message of \a row as markdown: message.md when the
     watcher wrote it, otherwise a preview built with buildStatusMessage() from
-    the state, headed by a note that says so.
+    the state, headed by a note that it is a preview.
 */
 QString messagePreviewMarkdown(const RunRow &row, const QDateTime &now);
 

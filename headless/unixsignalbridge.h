@@ -7,7 +7,7 @@ class QSocketNotifier;
 /*!
     \brief Turns SIGTERM, SIGINT and SIGHUP into a Qt signal.
 
-    The C signal handler only writes the signal number to a socket pair; the
+    The C signal handler only writes the signal number to a socket pair. The
     Qt side reads it in the event loop, so no Qt code runs inside the handler.
 */
 class UnixSignalBridge final : public QObject

@@ -20,7 +20,7 @@
     tools before and after the run is ignored. See
     docs/cypress-log-parsing.md for what is read and what is tolerated.
 
-    saveState() captures everything the parser knows, so a parser restored with
+    saveState() captures the parser's whole state, so a parser restored with
     restoreState() and fed the rest of the log from the matching log offset
     ends with the same summary as one that read the whole log.
 */

@@ -75,7 +75,7 @@ struct CypressLogSummary
         Once the (Run Finished) footer arrives, its totals, its spec rows and
         its failed-spec count replace the sums where they differ. failures lists
         mocha's failure list, spec load errors and crashes; a failed spec with
-        none of these gets one entry that says how many tests failed.
+        none of these gets one entry with the number of failed tests.
     */
     RunProgress progress;
 

@@ -73,7 +73,7 @@ struct LogPosition
     on at that line of the copy. Any other new file is read from offset 0.
 
     A line longer than maxLineBytes is cut to that length and ends with a
-    marker that says how many bytes were dropped; the dropped bytes are never
+    marker that counts the dropped bytes. The dropped bytes are never
     held in memory.
 
     Not thread-safe. Linux only: it identifies files by st_dev and st_ino.

@@ -9,7 +9,7 @@
 /*!
     \brief The identity of one process: its PID, its start time and the boot it belongs to.
 
-    A PID alone is reused by the kernel; the start time (field 22 of
+    The kernel reuses PIDs, so a PID alone is not enough. The start time (field 22 of
     /proc/PID/stat, in clock ticks since boot) and the boot id make the
     identity unique, so a reused PID never looks like the run's process.
 */
@@ -26,7 +26,7 @@ struct ProcessIdentity
 };
 
 /*!
-    \brief Finds the run's process and tells whether it is still the same, living process.
+    \brief Finds the run's process and checks whether it is still the same living process.
 
     The proc folder is a parameter so tests can point it at a fake tree.
 */
@@ -50,7 +50,7 @@ public:
 
     /*!
         Reads the process id from a PID file. Returns nothing when the file is
-        missing; returns 0 when it exists but holds no valid process id yet.
+        missing; returns 0 when it exists but contains no valid process id yet.
     */
     std::optional<qint64> readPidFile(const QString &pidFile) const;
 

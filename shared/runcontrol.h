@@ -65,7 +65,7 @@ ControlWriteResult writeStartRequest(const QString &rootPath, const StartRequest
     Writes the cancellation marker <root>/<build>/cancel.json atomically;
     \a buildName is the run's folder name. The folder's state.json must record
     WATCHING: a missing, unreadable or finished state is rejected with nothing
-    written. The watcher records CANCELLED once it sees the file.
+    written. The watcher records CANCELLED once it finds the file.
 */
 ControlWriteResult writeCancelMarker(const QString &rootPath, const QString &buildName,
                                      const QString &requestedBy, const QDateTime &now);

@@ -10,11 +10,11 @@
 #include <chrono>
 #include <optional>
 
-/*! \brief What the watcher knows about the run's process. */
+/*! \brief The watcher's evidence about the run's process. */
 enum class ProcessStatus {
     NeverFound, // no PID file and no process with the build name was ever seen
-    Alive,      // the identified process (PID, start time, boot id) still runs
-    Gone,       // the identified process ended, or the PID file names a dead process
+    Alive, // the identified process (PID, start time, boot id) still runs
+    Gone, // the identified process ended, or the PID file names a dead process
 };
 
 /*!
@@ -28,9 +28,9 @@ struct VerdictEvidence
     bool cancelRequested = false;
 
     bool logExists = false;
-    bool summaryPrinted = false;  // Cypress printed its (Run Finished) table and footer
+    bool summaryPrinted = false; // Cypress printed its (Run Finished) table and footer
     bool cypressCanceled = false; // Cypress itself reported that the run was canceled
-    QString fatalError;           // a runner error that stops the run, e.g. no specs found
+    QString fatalError; // a runner error that stops the run, e.g. no specs found
     bool crashDetected = false;
     RunProgress logProgress;
     QStringList specsWithoutResults;
@@ -46,7 +46,7 @@ struct VerdictEvidence
     QDateTime now;
     QDateTime watchStartedAt;
     QDateTime lastActivityAt; // last change of the log or the reporter folder
-    QDateTime summarySeenAt;  // when the watcher first saw the final summary
+    QDateTime summarySeenAt; // when the watcher first saw the final summary
 };
 
 /*! \brief The time limits the verdict applies, set from the command line. */

@@ -36,7 +36,7 @@ public:
     */
     std::optional<QString> lock();
 
-    /*! Reads state.json. Returns nothing when it does not exist; \a error says why otherwise. */
+    /*! Reads state.json. Returns nothing when it does not exist. Otherwise \a error describes why it cannot be read. */
     std::optional<WatcherState> load(QString *error) const;
 
     /*! Writes state.json atomically. Returns an error naming the file, or nothing on success. */

@@ -28,7 +28,7 @@ struct WatcherState
     bool posted = false;
     QDateTime postedAt;
     QDateTime postStartedAt;
-    bool postInFlight = false; // a request was sent and its answer is not recorded yet
+    bool postInFlight = false; // a request was sent and its response is not recorded yet
     bool dryRun = false; // decided by a --dry-run watcher, which posts nothing
     int postAttempts = 0;
     QString lastError;

@@ -99,7 +99,7 @@ Q_SIGNALS:
     /*!
         Emitted when request \a attempt ended in a way that proves no post was
         created (a 429, a 5xx or a connection failure before the request was
-        sent) and the post goes on; \a error says how.
+        sent) and the post goes on. \a error describes the response or failure.
     */
     void attemptRejected(int attempt, const QString &error);
     void finished(const PostOutcome &outcome);

@@ -79,7 +79,7 @@ atvm_state_root()
 }
 
 # Check that an automation root is visible to the watcher: the unit has
-# PrivateTmp=yes, so the watcher sees an empty /tmp and /var/tmp of its own.
+# PrivateTmp=yes, so the watcher gets an empty /tmp and /var/tmp of its own.
 # Exits 64 with the reason otherwise.
 atvm_check_automation_root()
 {

@@ -44,7 +44,7 @@ for path in "$@"; do
 done
 
 # Empty tmpfs: /etc/systemd/system also hides the host's enabled services, so
-# this systemd starts none of them; /root holds the automation root.
+# this systemd starts none of them; /root contains the automation root.
 for folder in /run /tmp /opt /root /etc/systemd/system; do
     mount -t tmpfs -o mode=0755 atvm-test "$folder"
 done

@@ -54,7 +54,7 @@ rm -rf "$work_dir"
 mkdir -p "$work_dir"
 
 # Start the webhook double on the host's loopback, which the namespace
-# shares, answering every request in MODE.
+# shares. It responds to every request in MODE.
 start_webhook_double()
 {
     local mode=$1
@@ -144,7 +144,7 @@ unit_is_finished()
 }
 
 # Keep the watcher instance of BUILD loaded after it ends. systemd unloads an
-# inactive unit nobody refers to, and a reloaded unit shows default values
+# inactive unit that no other unit refers to, and a reloaded unit shows default values
 # (NRestarts=0, Result=success) instead of what happened. A running transient
 # unit ordered after the instance refers to it.
 hold_unit()
@@ -160,7 +160,7 @@ show_journal()
 }
 
 # Approve first, start the watcher later: it finds the launcher's log and
-# pid file, sees the run pass and posts COMPLETED once.
+# pid file, finds that the run passed and posts COMPLETED once.
 scenario_posted()
 {
     local build=e2e-redhat9.6-ubuntu24.04-w2k25-fc

@@ -6,7 +6,7 @@
 struct HttpRequest;
 struct WebhookPayload;
 
-/*! \brief One request as the double saw and answered it. */
+/*! \brief One request as the double received it, with the response it sent. */
 struct RecordedRequest
 {
     int sequence = 0; // 1 for the first request the double received

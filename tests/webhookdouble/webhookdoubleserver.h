@@ -13,8 +13,8 @@ struct ResponsePlan;
 
 /*!
     \brief The webhook double's HTTP server: accepts connections on
-    127.0.0.1, parses requests, chooses each request's mode and answers,
-    resets or hangs as the mode says.
+    127.0.0.1, parses requests, chooses each request's mode and responds,
+    resets or hangs as that mode defines.
 */
 class WebhookDoubleServer final : public QObject
 {
@@ -29,7 +29,7 @@ public:
     quint16 serverPort() const;
 
 Q_SIGNALS:
-    /*! Emitted once --exit-after-posts posts have been answered. */
+    /*! Emitted once responses to --exit-after-posts posts have been sent. */
     void exitRequested();
 
 private:

@@ -6,7 +6,7 @@
 #include <optional>
 
 /*!
-    \brief How the double answers one request.
+    \brief How the double responds to one request.
 
     Handler modes act like the Mattermost webhook handler and apply only to
     requests routed to it (POST <subpath>/hooks/<id>); other requests get the
